@@ -1,0 +1,129 @@
+-- Customers, addresses, groups and memberships; admin users and their identities.
+-- Timestamps are TEXT 'YYYY-MM-DDTHH:MM:SS.mmmZ' written by Clientele only, so they compare as text.
+-- Every index is partial on non-deleted rows: that is the only scope the API ever reads.
+
+CREATE TABLE customer (
+    id TEXT PRIMARY KEY NOT NULL,
+    company_name TEXT,
+    first_name TEXT,
+    last_name TEXT,
+    email TEXT,
+    phone TEXT,
+    has_account INTEGER NOT NULL DEFAULT 0,
+    metadata TEXT,
+    created_by TEXT,
+    -- lower-cased searchable columns, maintained by Clientele, for `q`
+    search_text TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE UNIQUE INDEX customer_email_has_account_unique ON customer (email, has_account) WHERE deleted_at IS NULL;
+CREATE INDEX customer_live_id ON customer (id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_created_at ON customer (created_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_updated_at ON customer (updated_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_has_account ON customer (has_account, id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_company_name ON customer (company_name, id) WHERE deleted_at IS NULL;
+-- ordering with NULLs last (ascending) / first (descending), as Medusa's PostgreSQL does
+CREATE INDEX customer_company_name_order ON customer ((company_name IS NULL), company_name, id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_first_name ON customer (first_name, id) WHERE deleted_at IS NULL;
+-- ordering with NULLs last (ascending) / first (descending), as Medusa's PostgreSQL does
+CREATE INDEX customer_first_name_order ON customer ((first_name IS NULL), first_name, id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_last_name ON customer (last_name, id) WHERE deleted_at IS NULL;
+-- ordering with NULLs last (ascending) / first (descending), as Medusa's PostgreSQL does
+CREATE INDEX customer_last_name_order ON customer ((last_name IS NULL), last_name, id) WHERE deleted_at IS NULL;
+-- ordering with NULLs last (ascending) / first (descending), as Medusa's PostgreSQL does
+CREATE INDEX customer_email_order ON customer ((email IS NULL), email, id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_phone ON customer (phone, id) WHERE deleted_at IS NULL;
+-- ordering with NULLs last (ascending) / first (descending), as Medusa's PostgreSQL does
+CREATE INDEX customer_phone_order ON customer ((phone IS NULL), phone, id) WHERE deleted_at IS NULL;
+CREATE INDEX customer_created_by ON customer (created_by, id) WHERE deleted_at IS NULL;
+-- ordering with NULLs last (ascending) / first (descending), as Medusa's PostgreSQL does
+CREATE INDEX customer_created_by_order ON customer ((created_by IS NULL), created_by, id) WHERE deleted_at IS NULL;
+
+CREATE TABLE customer_address (
+    id TEXT PRIMARY KEY NOT NULL,
+    customer_id TEXT NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    address_name TEXT,
+    is_default_shipping INTEGER NOT NULL DEFAULT 0,
+    is_default_billing INTEGER NOT NULL DEFAULT 0,
+    company TEXT,
+    first_name TEXT,
+    last_name TEXT,
+    address_1 TEXT,
+    address_2 TEXT,
+    city TEXT,
+    country_code TEXT,
+    province TEXT,
+    postal_code TEXT,
+    phone TEXT,
+    metadata TEXT,
+    search_text TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX customer_address_customer ON customer_address (customer_id, id) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX customer_address_default_billing ON customer_address (customer_id) WHERE is_default_billing = 1 AND deleted_at IS NULL;
+CREATE UNIQUE INDEX customer_address_default_shipping ON customer_address (customer_id) WHERE is_default_shipping = 1 AND deleted_at IS NULL;
+
+CREATE TABLE customer_group (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    metadata TEXT,
+    created_by TEXT,
+    search_text TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE UNIQUE INDEX customer_group_name_unique ON customer_group (name) WHERE deleted_at IS NULL;
+CREATE INDEX customer_group_created_at ON customer_group (created_at, id) WHERE deleted_at IS NULL;
+
+CREATE TABLE customer_group_customer (
+    id TEXT PRIMARY KEY NOT NULL,
+    customer_id TEXT NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    customer_group_id TEXT NOT NULL REFERENCES customer_group (id) ON DELETE CASCADE,
+    created_by TEXT,
+    metadata TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+-- one membership per pair (Medusa allows duplicates; adding twice must leave one)
+CREATE UNIQUE INDEX customer_group_customer_pair ON customer_group_customer (customer_id, customer_group_id);
+CREATE INDEX customer_group_customer_group ON customer_group_customer (customer_group_id, customer_id);
+
+CREATE TABLE app_user (
+    id TEXT PRIMARY KEY NOT NULL,
+    email TEXT NOT NULL,
+    first_name TEXT,
+    last_name TEXT,
+    avatar_url TEXT,
+    metadata TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE UNIQUE INDEX app_user_email_unique ON app_user (email) WHERE deleted_at IS NULL;
+
+CREATE TABLE auth_identity (
+    id TEXT PRIMARY KEY NOT NULL,
+    provider TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    -- scrypt-kdf format, base64 (CONTRACT.md §5.4)
+    password_hash TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX auth_identity_provider_entity ON auth_identity (provider, entity_id);
+
+-- Cookie sessions, shared by every process using this database. The session id is stored only as
+-- its SHA-256, so a leaked table does not give working cookies.
+CREATE TABLE auth_session (
+    sid_hash TEXT PRIMARY KEY NOT NULL,
+    data TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX auth_session_expires ON auth_session (expires_at);

@@ -1,0 +1,3 @@
+//! `/admin` routes, one file per resource.
+
+pub mod customers;
