@@ -56,17 +56,19 @@ pub fn verify(token: &str, secret: &[u8], now: i64) -> Option<Value> {
     }
     let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
     let mut m = mac(secret);
-    m.update(token[..token.rfind('.')?].as_bytes());
+    m.update(&token.as_bytes()[..token.rfind('.')?]);
     m.verify_slice(&sig).ok()?;
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
     let exp = claims.get("exp")?.as_f64()?;
     if exp <= now as f64 {
         return None;
     }
-    if let Some(nbf) = claims.get("nbf").and_then(Value::as_f64) {
-        if nbf > now as f64 {
-            return None;
-        }
+    if claims
+        .get("nbf")
+        .and_then(Value::as_f64)
+        .is_some_and(|nbf| nbf > now as f64)
+    {
+        return None;
     }
     Some(claims)
 }

@@ -124,9 +124,48 @@ pub fn search_text<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Str
     out
 }
 
+/// Medusa's metadata update (CONTRACT.md §6): a non-empty object is merged shallowly into the current
+/// one, a key set to `""` is removed; `null` or `{}` replaces the whole value.
+pub fn merge_metadata(
+    current: Option<&serde_json::Value>,
+    incoming: &serde_json::Value,
+) -> serde_json::Value {
+    use serde_json::Value;
+    match incoming {
+        Value::Object(changes) if !changes.is_empty() => {
+            let mut merged = match current {
+                Some(Value::Object(m)) => m.clone(),
+                _ => serde_json::Map::new(),
+            };
+            for (k, v) in changes {
+                if v.as_str() == Some("") {
+                    merged.shift_remove(k);
+                } else {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+            Value::Object(merged)
+        }
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_merges_like_medusa() {
+        use serde_json::json;
+        let cur = json!({"a": 1, "b": 2, "n": {"x": 1}});
+        assert_eq!(
+            merge_metadata(Some(&cur), &json!({"b": "", "c": 3, "n": {"y": 2}})),
+            json!({"a": 1, "c": 3, "n": {"y": 2}})
+        );
+        assert_eq!(merge_metadata(Some(&cur), &json!({})), json!({}));
+        assert_eq!(merge_metadata(Some(&cur), &json!(null)), json!(null));
+        assert_eq!(merge_metadata(None, &json!({"a": ""})), json!({}));
+    }
 
     #[test]
     fn email_rule_matches_medusa() {

@@ -197,10 +197,10 @@ pub fn normalize(map: Map<String, Value>) -> Result<Map<String, Value>, QsError>
 fn split_single(value: Value) -> Value {
     match value {
         Value::Array(items) => {
-            if let [Value::String(s)] = items.as_slice() {
-                if s.contains(',') {
-                    return Value::Array(s.split(',').map(|p| Value::String(p.to_string())).collect());
-                }
+            if let [Value::String(s)] = items.as_slice()
+                && s.contains(',')
+            {
+                return Value::Array(s.split(',').map(|p| Value::String(p.to_string())).collect());
             }
             Value::Array(items.into_iter().map(split_single).collect())
         }

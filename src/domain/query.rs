@@ -321,10 +321,10 @@ pub fn parse_fields(resource: &'static Resource, raw: Option<&str>) -> Selection
             }
         }
     }
-    if let Some(id) = resource.column("id") {
-        if !sel.columns.iter().any(|c| c.name == "id") {
-            sel.columns.push(id);
-        }
+    if let Some(id) = resource.column("id")
+        && !sel.columns.iter().any(|c| c.name == "id")
+    {
+        sel.columns.push(id);
     }
     sel
 }

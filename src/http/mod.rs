@@ -36,10 +36,6 @@ pub fn json_ok(body: &serde_json::Value) -> Response {
 /// auth, as Medusa, so preflights and 401s carry CORS headers), admin authentication, routes.
 /// Trailing slashes are trimmed before routing by `Application` (Express ignores them).
 pub fn router(state: AppState) -> Router {
-    let admin = Router::new().route(
-        "/admin/customers",
-        get(admin::customers::list_customers).post(admin::customers::create_customer),
-    );
     Router::new()
         .route("/health", get(health))
         .route("/auth/user/{provider}", post(auth::login))
@@ -47,7 +43,7 @@ pub fn router(state: AppState) -> Router {
             "/auth/session",
             post(auth::create_session).delete(auth::delete_session),
         )
-        .merge(admin)
+        .merge(admin::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -25,7 +25,7 @@ fn param(column: &Column, value: &Scalar) -> Param {
 }
 
 /// Appends the SQL for `cond` on rows aliased `alias`; nested subqueries use deeper aliases.
-fn write_cond(sql: &mut Sql, resource: &Resource, cond: &Cond, alias: &str, depth: usize) {
+fn write_cond(sql: &mut Sql, cond: &Cond, alias: &str, depth: usize) {
     match cond {
         Cond::And(parts) | Cond::Or(parts) if parts.is_empty() => {
             sql.push(if matches!(cond, Cond::And(_)) {
@@ -45,7 +45,7 @@ fn write_cond(sql: &mut Sql, resource: &Resource, cond: &Cond, alias: &str, dept
                 if i > 0 {
                     sql.push(joiner);
                 }
-                write_cond(sql, resource, part, alias, depth);
+                write_cond(sql, part, alias, depth);
             }
             sql.push(")");
         }
@@ -175,7 +175,7 @@ fn write_cond(sql: &mut Sql, resource: &Resource, cond: &Cond, alias: &str, dept
                 sql.push(" AND ").push(&t).push(".deleted_at IS NULL");
             }
             sql.push(" AND ");
-            write_cond(sql, target, cond, &t, depth + 1);
+            write_cond(sql, cond, &t, depth + 1);
             sql.push(")");
         }
     }
@@ -191,7 +191,7 @@ fn write_where(sql: &mut Sql, resource: &Resource, conds: &[Cond]) {
     }
     for cond in conds {
         sql.push(" AND ");
-        write_cond(sql, resource, cond, "t", 0);
+        write_cond(sql, cond, "t", 0);
     }
 }
 

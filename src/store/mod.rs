@@ -2,9 +2,12 @@
 //! dialect differences kept in `sql.rs`. All SQL text lives in this module; every value from a
 //! request is bound as a parameter, and identifiers come only from the static allow-lists.
 
+pub mod addresses;
 pub mod customers;
+pub mod groups;
 pub mod list;
 pub mod migrate;
+pub mod records;
 pub mod sessions;
 pub mod sql;
 pub mod users;
@@ -104,85 +107,146 @@ impl Db {
 
     /// Runs a statement; returns the number of rows it touched.
     pub async fn execute(&self, sql: Sql) -> Result<u64, StoreError> {
-        let Sql { text, params, .. } = sql;
-        Ok(match self {
-            Db::Sqlite(pool) => {
-                let mut q = sqlx::query(AssertSqlSafe(text));
-                for p in params {
-                    q = p.bind_sqlite(q);
-                }
-                q.execute(pool).await?.rows_affected()
-            }
-            Db::Postgres(pool) => {
-                let mut q = sqlx::query(AssertSqlSafe(text));
-                for p in params {
-                    q = p.bind_pg(q);
-                }
-                q.execute(pool).await?.rows_affected()
-            }
-        })
+        match self {
+            Db::Sqlite(pool) => sqlite_execute(pool, sql).await,
+            Db::Postgres(pool) => pg_execute(pool, sql).await,
+        }
     }
 
     /// Runs a query and decodes each row's columns by their kinds into JSON values.
     pub async fn fetch(&self, sql: Sql, kinds: &[ColKind]) -> Result<Vec<Vec<Value>>, StoreError> {
-        let Sql { text, params, .. } = sql;
         match self {
-            Db::Sqlite(pool) => {
-                let mut q = sqlx::query(AssertSqlSafe(text));
-                for p in params {
-                    q = p.bind_sqlite(q);
-                }
-                let rows = q.fetch_all(pool).await?;
-                rows.iter()
-                    .map(|row| {
-                        kinds
-                            .iter()
-                            .enumerate()
-                            .map(|(i, k)| decode_sqlite(row, i, *k))
-                            .collect()
-                    })
-                    .collect()
-            }
-            Db::Postgres(pool) => {
-                let mut q = sqlx::query(AssertSqlSafe(text));
-                for p in params {
-                    q = p.bind_pg(q);
-                }
-                let rows = q.fetch_all(pool).await?;
-                rows.iter()
-                    .map(|row| {
-                        kinds
-                            .iter()
-                            .enumerate()
-                            .map(|(i, k)| decode_pg(row, i, *k))
-                            .collect()
-                    })
-                    .collect()
-            }
+            Db::Sqlite(pool) => sqlite_fetch(pool, sql, kinds).await,
+            Db::Postgres(pool) => pg_fetch(pool, sql, kinds).await,
         }
     }
 
     /// A single integer (`SELECT COUNT(*) ...`).
     pub async fn fetch_i64(&self, sql: Sql) -> Result<i64, StoreError> {
-        let Sql { text, params, .. } = sql;
+        match self {
+            Db::Sqlite(pool) => sqlite_i64(pool, sql).await,
+            Db::Postgres(pool) => pg_i64(pool, sql).await,
+        }
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
+    /// writers never deadlock upgrading a read lock; on PostgreSQL it is READ COMMITTED.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => {
-                let mut q = sqlx::query(AssertSqlSafe(text));
-                for p in params {
-                    q = p.bind_sqlite(q);
-                }
-                q.fetch_one(pool).await?.try_get::<i64, _>(0)?
-            }
-            Db::Postgres(pool) => {
-                let mut q = sqlx::query(AssertSqlSafe(text));
-                for p in params {
-                    q = p.bind_pg(q);
-                }
-                q.fetch_one(pool).await?.try_get::<i64, _>(0)?
-            }
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 }
+
+/// A transaction on either back-end: every multi-row write goes through one, so that a failure
+/// anywhere leaves nothing written.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub fn sql(&self) -> Sql {
+        Sql::new(match self {
+            Tx::Sqlite(_) => Dialect::Sqlite,
+            Tx::Postgres(_) => Dialect::Postgres,
+        })
+    }
+
+    pub async fn execute(&mut self, sql: Sql) -> Result<u64, StoreError> {
+        match self {
+            Tx::Sqlite(tx) => sqlite_execute(&mut **tx, sql).await,
+            Tx::Postgres(tx) => pg_execute(&mut **tx, sql).await,
+        }
+    }
+
+    pub async fn fetch(&mut self, sql: Sql, kinds: &[ColKind]) -> Result<Vec<Vec<Value>>, StoreError> {
+        match self {
+            Tx::Sqlite(tx) => sqlite_fetch(&mut **tx, sql, kinds).await,
+            Tx::Postgres(tx) => pg_fetch(&mut **tx, sql, kinds).await,
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// `FOR UPDATE` where the dialect has it (SQLite's `BEGIN IMMEDIATE` already serialises writers).
+pub fn for_update(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "",
+        Dialect::Postgres => " FOR UPDATE",
+    }
+}
+
+macro_rules! backend_fns {
+    ($db:ty, $row:ty, $bind:ident, $decode:ident, $execute:ident, $fetch:ident, $i64:ident) => {
+        async fn $execute<'e, E: sqlx::Executor<'e, Database = $db>>(
+            e: E,
+            sql: Sql,
+        ) -> Result<u64, StoreError> {
+            let mut q = sqlx::query(AssertSqlSafe(sql.text));
+            for p in sql.params {
+                q = p.$bind(q);
+            }
+            Ok(q.execute(e).await?.rows_affected())
+        }
+
+        async fn $fetch<'e, E: sqlx::Executor<'e, Database = $db>>(
+            e: E,
+            sql: Sql,
+            kinds: &[ColKind],
+        ) -> Result<Vec<Vec<Value>>, StoreError> {
+            let mut q = sqlx::query(AssertSqlSafe(sql.text));
+            for p in sql.params {
+                q = p.$bind(q);
+            }
+            let rows: Vec<$row> = q.fetch_all(e).await?;
+            rows.iter()
+                .map(|row| {
+                    kinds
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| $decode(row, i, *k))
+                        .collect()
+                })
+                .collect()
+        }
+
+        async fn $i64<'e, E: sqlx::Executor<'e, Database = $db>>(e: E, sql: Sql) -> Result<i64, StoreError> {
+            let mut q = sqlx::query(AssertSqlSafe(sql.text));
+            for p in sql.params {
+                q = p.$bind(q);
+            }
+            Ok(q.fetch_one(e).await?.try_get::<i64, _>(0)?)
+        }
+    };
+}
+
+backend_fns!(
+    sqlx::Sqlite,
+    SqliteRow,
+    bind_sqlite,
+    decode_sqlite,
+    sqlite_execute,
+    sqlite_fetch,
+    sqlite_i64
+);
+backend_fns!(
+    sqlx::Postgres,
+    PgRow,
+    bind_pg,
+    decode_pg,
+    pg_execute,
+    pg_fetch,
+    pg_i64
+);
 
 fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Value) -> Value {
     v.map_or(Value::Null, f)

@@ -142,6 +142,9 @@ async fn production_cookies_are_secure() {
     let app = TestApp::spawn_with(crate::helpers::Backend::Sqlite, |c| c.production = true).await;
     let resp = app.admin(Method::POST, "/auth/session").send().await.unwrap();
     let set_cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(set_cookie.contains("; Secure") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(
+        set_cookie.contains("; Secure") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
     app.cleanup().await;
 }

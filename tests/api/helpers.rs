@@ -29,8 +29,6 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// A valid admin JWT, from a real login.
     pub token: String,
-    pub backend: Backend,
-    pub database_url: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pg_database: Option<String>,
@@ -57,7 +55,11 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<String>, Option
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("clientele-test-{}", unique_name()));
             std::fs::create_dir_all(&dir).expect("temp dir");
-            (format!("sqlite://{}", dir.join("clientele.db").display()), None, Some(dir))
+            (
+                format!("sqlite://{}", dir.join("clientele.db").display()),
+                None,
+                Some(dir),
+            )
         }
         Backend::Postgres => {
             let name = format!("clientele_t_{}", unique_name());
@@ -88,9 +90,13 @@ impl TestApp {
         config.admin_cors = vec![ORIGIN.into()];
         config.auth_cors = vec![ORIGIN.into()];
         adjust(&mut config);
-        let app = Application::build(config, "127.0.0.1:0").await.expect("server starts");
+        let app = Application::build(config, "127.0.0.1:0")
+            .await
+            .expect("server starts");
         let addr = app.local_addr().expect("bound");
-        clientele::store::users::create(app.db(), ADMIN_EMAIL, admin_hash()).await.expect("admin user");
+        clientele::store::users::create(app.db(), ADMIN_EMAIL, admin_hash())
+            .await
+            .expect("admin user");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -101,8 +107,6 @@ impl TestApp {
             base,
             client,
             token: String::new(),
-            backend,
-            database_url,
             shutdown: Some(tx),
             server: Some(server),
             pg_database,
@@ -143,7 +147,14 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        parts(self.admin(Method::POST, path).json(&body).send().await.expect("send")).await
+        parts(
+            self.admin(Method::POST, path)
+                .json(&body)
+                .send()
+                .await
+                .expect("send"),
+        )
+        .await
     }
 
     /// Creates a customer and returns it (asserting success).
@@ -161,12 +172,14 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
-        if let Some(name) = self.pg_database.take() {
-            if let Ok(mut conn) = sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await {
-                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                    .execute(&mut conn)
-                    .await;
-            }
+        if let Some(name) = self.pg_database.take()
+            && let Ok(mut conn) = sqlx::PgConnection::connect(&format!("{}/postgres", pg_base())).await
+        {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
         }
         if let Some(dir) = self.sqlite_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
@@ -194,7 +207,10 @@ pub fn ids(body: &Value, key: &str) -> Vec<String> {
 
 /// The sorted key set of an object.
 pub fn keys(v: &Value) -> Vec<String> {
-    let mut k: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    let mut k: Vec<String> = v
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
     k.sort();
     k
 }
