@@ -44,6 +44,7 @@ impl Application {
             state: AppState {
                 db,
                 config: Arc::new(config),
+                keys: Arc::new(auth::api_key::KeyCache::default()),
             },
         })
     }
@@ -86,4 +87,30 @@ pub async fn create_user(db: &Db, email: &str, password: &str) -> Result<String,
         .map_err(|e| StartError(e.to_string()))?
         .map_err(StartError)?;
     Ok(store::users::create(db, email, &hash).await?)
+}
+
+/// Creates an API key of `kind` (`secret` or `publishable`): returns its id and its token, which
+/// exists nowhere else afterwards for a secret key (only a salted scrypt hash is stored).
+pub async fn create_api_key(
+    db: &Db,
+    title: &str,
+    kind: &str,
+    created_by: &str,
+) -> Result<(String, String), StartError> {
+    use auth::api_key;
+    let secret = kind == "secret";
+    let token = api_key::new_token(if secret { "sk" } else { "pk" }).map_err(StartError)?;
+    let (salt, hash) = if secret {
+        let salt = api_key::new_salt().map_err(StartError)?;
+        let (t, s) = (token.clone(), salt.clone());
+        let hash = tokio::task::spawn_blocking(move || api_key::hash(&t, &s))
+            .await
+            .map_err(|e| StartError(e.to_string()))?
+            .map_err(StartError)?;
+        (salt, hash)
+    } else {
+        (String::new(), String::new())
+    };
+    let id = store::api_keys::create(db, title, kind, created_by, &token, &salt, &hash).await?;
+    Ok((id, token))
 }

@@ -54,6 +54,20 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage API keys.
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ApiKeyCommand {
+    /// Create a secret API key and print its token (shown this once) for automation.
+    Create {
+        #[arg(short, long)]
+        title: String,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -173,6 +187,22 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("created admin user {id} <{email}>");
+            Ok(())
+        }
+        Command::ApiKey {
+            command: ApiKeyCommand::Create { title },
+        } => {
+            let db = Db::connect(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            clientele::store::migrate::run(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let (id, token) = clientele::create_api_key(&db, &title, "secret", "cli")
+                .await
+                .map_err(|e| e.to_string())?;
+            eprintln!("created secret API key {id}; use it as: Authorization: Basic base64(TOKEN:)");
+            println!("{token}");
             Ok(())
         }
     }

@@ -1,5 +1,6 @@
 //! Credentials: Medusa-compatible password hashes and HS256 JWTs.
 
+pub mod api_key;
 pub mod jwt;
 pub mod password;
 pub mod session;

@@ -31,10 +31,22 @@ pub fn sid_hash(sid: &str) -> String {
         .collect()
 }
 
+/// What JavaScript's `encodeURIComponent` (and so express-session) leaves unescaped.
+const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
 /// The cookie value (already URL-encoded) for a session id.
 pub fn cookie_value(sid: &str, secret: &[u8]) -> String {
     let signed = format!("s:{sid}.{}", signature(sid, secret));
-    percent_encoding::utf8_percent_encode(&signed, percent_encoding::NON_ALPHANUMERIC).to_string()
+    percent_encoding::utf8_percent_encode(&signed, URI_COMPONENT).to_string()
 }
 
 /// The session id in a signed cookie value, if the signature holds (compared in constant time).

@@ -88,6 +88,17 @@ pub const GROUP_UPDATE: &[BodyField] = &[
 ];
 pub const GROUP_SEARCH: &[&str] = &["name"];
 
+/// `AdminCreateApiKey`.
+pub const API_KEY_CREATE: &[BodyField] = &[
+    BodyField::required("title", FieldType::String),
+    BodyField::required("type", FieldType::OneOf(&["publishable", "secret"])),
+];
+/// `AdminUpdateApiKey`.
+pub const API_KEY_UPDATE: &[BodyField] = &[BodyField::required("title", FieldType::String)];
+/// `AdminRevokeApiKey`: seconds from now.
+pub const API_KEY_REVOKE: &[BodyField] = &[BodyField::optional("revoke_in", FieldType::NonNegativeNumber)];
+pub const API_KEY_SEARCH: &[&str] = &["title", "redacted"];
+
 /// `{add?: string[], remove?: string[]}`.
 pub const LINK_BODY: &[BodyField] = &[
     BodyField::optional("add", FieldType::StringArray),

@@ -20,6 +20,10 @@ pub enum FieldType {
     String,
     /// An array of strings; not null.
     StringArray,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// A number, not negative.
+    NonNegativeNumber,
 }
 
 /// One field of a body schema.
@@ -90,6 +94,17 @@ fn check(field: &BodyField, value: &Value) -> Option<String> {
             .enumerate()
             .find(|(_, v)| !v.is_string())
             .map(|(i, v)| type_issue("string", &format!("{name}, {i}"), v)),
+        (FieldType::OneOf(allowed), Value::String(s)) if allowed.contains(&s.as_str()) => None,
+        (FieldType::OneOf(allowed), v) => Some(format!(
+            "Expected: '{}' for field '{name}', but got: '{}'",
+            allowed.join(", "),
+            js_string(v)
+        )),
+        (FieldType::NonNegativeNumber, Value::Number(n)) if n.as_f64().is_some_and(|f| f >= 0.0) => None,
+        (FieldType::NonNegativeNumber, Value::Number(_)) => Some(format!(
+            "Value for field '{name}' too small, expected at least: '0'"
+        )),
+        (FieldType::NonNegativeNumber, v) => Some(type_issue("number", name, v)),
         (FieldType::NullableString | FieldType::String | FieldType::NullableEmail, v) => {
             Some(type_issue("string", name, v))
         }

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::AppState;
-use crate::auth::{jwt, session};
+use crate::auth::{api_key, jwt, session};
 use crate::error::ApiError;
-use crate::store::sessions;
+use crate::store::{api_keys, sessions};
 
 /// The authenticated principal of a request.
 #[derive(Clone, Debug)]
@@ -75,7 +75,7 @@ pub fn user_from_jwt(token: &str, secret: &[u8]) -> Option<Actor> {
 }
 
 /// The user of a live session cookie, if the cookie's signature holds.
-async fn user_from_session(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>, ApiError> {
+pub async fn user_from_session(state: &AppState, headers: &HeaderMap) -> Result<Option<Actor>, ApiError> {
     let Some(raw) = headers
         .get_all(axum::http::header::COOKIE)
         .iter()
@@ -106,7 +106,65 @@ async fn user_from_session(state: &AppState, headers: &HeaderMap) -> Result<Opti
     }))
 }
 
+/// A live secret API key from `Authorization: Basic`. The scrypt check runs once per token per
+/// process; revocation is re-read at most `STATUS_TTL` later, so it holds on every process.
+async fn key_from_basic(state: &AppState, credentials: &str) -> Result<Option<Actor>, ApiError> {
+    let Some(token) = api_key::from_basic(credentials) else {
+        return Ok(None);
+    };
+    let digest = api_key::digest(&token);
+    let key_id = match state.keys.verified_key(&digest) {
+        Some(id) => id,
+        None => {
+            let candidates = api_keys::candidates(&state.db, &api_key::redact(&token)).await?;
+            if candidates.is_empty() {
+                return Ok(None);
+            }
+            let found = tokio::task::spawn_blocking(move || {
+                candidates
+                    .into_iter()
+                    .find(|c| api_key::verify(&token, &c.salt, &c.token_hash))
+                    .map(|c| c.id)
+            })
+            .await
+            .map_err(ApiError::internal)?;
+            let Some(id) = found else { return Ok(None) };
+            state.keys.remember_verified(digest, &id);
+            id
+        }
+    };
+    let status = match state.keys.fresh_status(&key_id) {
+        Some(s) => s,
+        None => {
+            let Some((revoked_at, deleted)) = api_keys::status(&state.db, &key_id).await? else {
+                return Ok(None);
+            };
+            let s = api_key::Status {
+                revoked_at,
+                deleted,
+                read_at: std::time::Instant::now(),
+            };
+            state.keys.remember_status(&key_id, s);
+            s
+        }
+    };
+    if !status.live(time::OffsetDateTime::now_utc()) {
+        return Ok(None);
+    }
+    if state.keys.should_touch(&key_id) {
+        api_keys::touch(&state.db, &key_id).await?;
+    }
+    Ok(Some(Actor::ApiKey { id: key_id }))
+}
+
+/// Medusa's order: secret API key, then session cookie, then bearer JWT; the first that holds wins.
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ApiError> {
+    if let Some((scheme, credentials)) = authorization(headers)
+        && scheme == "basic"
+        && let Some(actor) = key_from_basic(state, credentials).await?
+    {
+        return Ok(actor);
+    }
     if let Some(actor) = user_from_session(state, headers).await? {
         return Ok(actor);
     }

@@ -118,3 +118,28 @@ fn http_date(t: time::OffsetDateTime) -> String {
     );
     t.to_offset(time::UtcOffset::UTC).format(&fmt).unwrap_or_default()
 }
+
+/// `POST /auth/token/refresh`: a new token for the bearer or session user, same claims, new expiry.
+pub async fn refresh_token(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(char::is_whitespace))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .and_then(|(_, t)| jwt::verify(t.trim(), state.config.jwt_secret.as_bytes(), now_secs()));
+    let claims = match bearer {
+        Some(claims) => claims,
+        None => match super::actor::user_from_session(&state, &headers).await? {
+            Some(super::actor::Actor::User { claims, .. }) => claims,
+            _ => return Err(ApiError::Unauthorized),
+        },
+    };
+    let mut claims = claims;
+    let now = now_secs();
+    if let Some(obj) = claims.as_object_mut() {
+        obj.insert("iat".into(), json!(now));
+        obj.insert("exp".into(), json!(now + jwt::TTL_SECONDS));
+    }
+    let token = jwt::sign(&claims, state.config.jwt_secret.as_bytes());
+    Ok(json_ok(&json!({ "token": token })))
+}

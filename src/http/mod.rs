@@ -25,6 +25,8 @@ use crate::store::Db;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// Verified API keys, so a key costs one scrypt run per process, not one per request.
+    pub keys: Arc<crate::auth::api_key::KeyCache>,
 }
 
 /// 200 with a JSON body.
@@ -43,6 +45,7 @@ pub fn router(state: AppState) -> Router {
             "/auth/session",
             post(auth::create_session).delete(auth::delete_session),
         )
+        .route("/auth/token/refresh", post(auth::refresh_token))
         .merge(admin::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -13,12 +13,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "customers",
-    sqlite: include_str!("../../migrations/sqlite/0001_customers.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_customers.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "customers",
+        sqlite: include_str!("../../migrations/sqlite/0001_customers.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_customers.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "api_keys",
+        sqlite: include_str!("../../migrations/sqlite/0002_api_keys.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_api_keys.sql"),
+    },
+];
 
 /// An arbitrary constant naming Clientele's migration lock.
 const PG_LOCK_KEY: i64 = 0x636c_6965_6e74;

@@ -3,6 +3,7 @@
 //! request is bound as a parameter, and identifiers come only from the static allow-lists.
 
 pub mod addresses;
+pub mod api_keys;
 pub mod customers;
 pub mod groups;
 pub mod list;

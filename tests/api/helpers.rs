@@ -29,6 +29,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// A valid admin JWT, from a real login.
     pub token: String,
+    pub backend: Backend,
+    pub database_url: String,
+    /// The server's own pool, for arranging state a test cannot reach over HTTP.
+    pub db: clientele::store::Db,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pg_database: Option<String>,
@@ -84,7 +88,26 @@ impl TestApp {
     /// Starts a server whose config a test may adjust.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let (database_url, pg_database, sqlite_dir) = fresh_database(backend).await;
-        let mut config = Config::new(&database_url);
+        let mut app = Self::start(backend, &database_url, adjust).await;
+        app.pg_database = pg_database;
+        app.sqlite_dir = sqlite_dir;
+        clientele::store::users::create(&app.db, ADMIN_EMAIL, admin_hash())
+            .await
+            .expect("admin user");
+        app.token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app
+    }
+
+    /// Another server process on this server's database (as several stateless processes share one
+    /// PostgreSQL); it does not own the database.
+    pub async fn second_server(&self) -> TestApp {
+        let mut other = Self::start(self.backend, &self.database_url, |_| {}).await;
+        other.token = other.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        other
+    }
+
+    async fn start(backend: Backend, database_url: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = Config::new(database_url);
         config.jwt_secret = JWT_SECRET.into();
         config.cookie_secret = COOKIE_SECRET.into();
         config.admin_cors = vec![ORIGIN.into()];
@@ -94,26 +117,23 @@ impl TestApp {
             .await
             .expect("server starts");
         let addr = app.local_addr().expect("bound");
-        clientele::store::users::create(app.db(), ADMIN_EMAIL, admin_hash())
-            .await
-            .expect("admin user");
+        let db = app.db().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = rx.await;
         }));
-        let client = reqwest::Client::builder().build().expect("client");
-        let base = format!("http://{addr}");
-        let mut test_app = TestApp {
-            base,
-            client,
+        TestApp {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::builder().build().expect("client"),
             token: String::new(),
+            backend,
+            database_url: database_url.to_string(),
+            db,
             shutdown: Some(tx),
             server: Some(server),
-            pg_database,
-            sqlite_dir,
-        };
-        test_app.token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        test_app
+            pg_database: None,
+            sqlite_dir: None,
+        }
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {
@@ -155,6 +175,10 @@ impl TestApp {
                 .expect("send"),
         )
         .await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        parts(self.admin(Method::DELETE, path).send().await.expect("send")).await
     }
 
     /// Creates a customer and returns it (asserting success).

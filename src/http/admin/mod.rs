@@ -1,8 +1,10 @@
 //! `/admin` routes, one file per resource.
 
+pub mod api_keys;
 pub mod customer_addresses;
 pub mod customer_groups;
 pub mod customers;
+pub mod users;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -49,4 +51,16 @@ pub fn routes() -> Router<AppState> {
                 .delete(grp::delete_group),
         )
         .route("/admin/customer-groups/{id}/customers", post(grp::link_customers))
+        .route(
+            "/admin/api-keys",
+            get(api_keys::list_keys).post(api_keys::create_key),
+        )
+        .route(
+            "/admin/api-keys/{id}",
+            get(api_keys::get_key)
+                .post(api_keys::update_key)
+                .delete(api_keys::delete_key),
+        )
+        .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke_key))
+        .route("/admin/users/me", get(users::me))
 }

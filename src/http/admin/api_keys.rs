@@ -1,0 +1,128 @@
+//! `/admin/api-keys`: Medusa's API key routes. A key's token is in the create response only.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::domain::customer::{API_KEY_CREATE, API_KEY_REVOKE, API_KEY_UPDATE, Fields};
+use crate::domain::query::{Selection, parse_list, parse_selection};
+use crate::domain::resource::API_KEY;
+use crate::error::ApiError;
+use crate::http::actor::Actor;
+use crate::http::extract::Body;
+use crate::http::{AppState, json_ok};
+use crate::store::api_keys::{self, Deleted, Revoked};
+use crate::store::{Db, list};
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::NotFound(format!("ApiKey with id: {id} was not found"))
+}
+
+async fn key_response(db: &Db, id: &str, selection: &Selection) -> Result<Response, ApiError> {
+    let key = list::get(db, &API_KEY, id, selection, &[])
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok(json_ok(&json!({ "api_key": key })))
+}
+
+/// `GET /admin/api-keys`: `{api_keys, count, offset, limit}` (default limit 20).
+pub async fn list_keys(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = parse_list(&API_KEY, query.as_deref())?;
+    let page = list::list(&state.db, &params, &[]).await?;
+    Ok(json_ok(&json!({
+        "api_keys": page.rows,
+        "count": page.count,
+        "offset": params.offset,
+        "limit": params.limit,
+    })))
+}
+
+/// `POST /admin/api-keys`: `{title, type}`. The response carries the token, this once.
+pub async fn create_key(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(query): RawQuery,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let fields = Fields::parse(API_KEY_CREATE, &body)?;
+    let selection = parse_selection(&API_KEY, query.as_deref())?;
+    let title = fields.text("title").unwrap_or_default();
+    let kind = fields.text("type").unwrap_or("secret");
+    let (id, token) = crate::create_api_key(&state.db, title, kind, actor.id())
+        .await
+        .map_err(ApiError::internal)?;
+    tracing::info!(api_key.id = %id, api_key.kind = %kind, "api key created");
+    let mut key = list::get(&state.db, &API_KEY, &id, &selection, &[])
+        .await?
+        .ok_or_else(|| not_found(&id))?;
+    if key.contains_key("token") {
+        key.insert("token".into(), Value::String(token));
+    }
+    Ok(json_ok(&json!({ "api_key": key })))
+}
+
+/// `GET /admin/api-keys/{id}`.
+pub async fn get_key(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let selection = parse_selection(&API_KEY, query.as_deref())?;
+    key_response(&state.db, &id, &selection).await
+}
+
+/// `POST /admin/api-keys/{id}`: `{title}`.
+pub async fn update_key(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let fields = Fields::parse(API_KEY_UPDATE, &body)?;
+    let selection = parse_selection(&API_KEY, query.as_deref())?;
+    if !api_keys::update(&state.db, &id, &fields).await? {
+        return Err(not_found(&id));
+    }
+    key_response(&state.db, &id, &selection).await
+}
+
+/// `POST /admin/api-keys/{id}/revoke`: `{revoke_in?}` seconds. Unknown id: 404 (Medusa: `200 {}`).
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let fields = Fields::parse(API_KEY_REVOKE, &body)?;
+    let selection = parse_selection(&API_KEY, query.as_deref())?;
+    let revoke_in = fields.0.get("revoke_in").and_then(Value::as_f64).unwrap_or(0.0);
+    match api_keys::revoke(&state.db, &id, revoke_in, actor.id()).await? {
+        Revoked::Done => {}
+        Revoked::Missing => return Err(not_found(&id)),
+        Revoked::Already => {
+            return Err(ApiError::InvalidData(
+                "There are 1 secret keys that are already revoked.".into(),
+            ));
+        }
+    }
+    state.keys.forget(&id);
+    tracing::info!(api_key.id = %id, "api key revoked");
+    key_response(&state.db, &id, &selection).await
+}
+
+/// `DELETE /admin/api-keys/{id}`: only a revoked key (400 not_allowed otherwise).
+pub async fn delete_key(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    if api_keys::delete(&state.db, &id).await? == Deleted::NotRevoked {
+        return Err(ApiError::NotAllowed(format!(
+            "Cannot delete api keys that are not revoked - {id}"
+        )));
+    }
+    state.keys.forget(&id);
+    Ok(json_ok(
+        &json!({ "id": id, "object": "api_key", "deleted": true }),
+    ))
+}
