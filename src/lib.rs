@@ -60,9 +60,20 @@ impl Application {
     /// Serves until `shutdown` resolves, then lets in-flight requests finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let app = NormalizePathLayer::trim_trailing_slash().layer(http::router(self.state.clone()));
+        let db = self.state.db.clone();
+        let statistics = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                if let Err(e) = db.optimize().await {
+                    tracing::warn!(error = %e, "refreshing planner statistics failed");
+                }
+            }
+        });
         let result = axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown)
             .await;
+        statistics.abort();
         self.state.db.close().await;
         result
     }

@@ -127,3 +127,39 @@ CREATE TABLE auth_session (
     created_at TEXT NOT NULL
 );
 CREATE INDEX auth_session_expires ON auth_session (expires_at);
+
+-- `q` on SQLite: a trigram index over customer.search_text (PostgreSQL uses pg_trgm). A phrase
+-- MATCH of a token's trigrams is exactly a substring match, so it answers `LIKE '%token%'` for
+-- tokens of three or more characters from the index; search_text is already lower-cased.
+CREATE VIRTUAL TABLE customer_fts USING fts5(
+    search_text, content = 'customer', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 1'
+);
+CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer BEGIN
+    INSERT INTO customer_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer BEGIN
+    INSERT INTO customer_fts (customer_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
+END;
+CREATE TRIGGER customer_fts_update AFTER UPDATE OF search_text ON customer BEGIN
+    INSERT INTO customer_fts (customer_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
+    INSERT INTO customer_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+END;
+
+-- The number of live customers, kept by triggers, so that an unfiltered list's exact `count` reads
+-- one row instead of counting a million.
+CREATE TABLE customer_count (slot INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+INSERT INTO customer_count (slot, n) VALUES (0, 0);
+CREATE TRIGGER customer_count_insert AFTER INSERT ON customer WHEN new.deleted_at IS NULL BEGIN
+    UPDATE customer_count SET n = n + 1 WHERE slot = 0;
+END;
+CREATE TRIGGER customer_count_soft_delete AFTER UPDATE OF deleted_at ON customer
+WHEN old.deleted_at IS NULL AND new.deleted_at IS NOT NULL BEGIN
+    UPDATE customer_count SET n = n - 1 WHERE slot = 0;
+END;
+CREATE TRIGGER customer_count_restore AFTER UPDATE OF deleted_at ON customer
+WHEN old.deleted_at IS NOT NULL AND new.deleted_at IS NULL BEGIN
+    UPDATE customer_count SET n = n + 1 WHERE slot = 0;
+END;
+CREATE TRIGGER customer_count_delete AFTER DELETE ON customer WHEN old.deleted_at IS NULL BEGIN
+    UPDATE customer_count SET n = n - 1 WHERE slot = 0;
+END;

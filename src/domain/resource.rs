@@ -98,6 +98,10 @@ pub struct Resource {
     pub sortable: &'static [&'static str],
     /// Whether a `search_text` column backs `q`.
     pub searchable: bool,
+    /// On SQLite, the FTS5 trigram table indexing `search_text`, if any.
+    pub sqlite_fts: Option<&'static str>,
+    /// A table of counters (`n` per slot) that triggers keep equal to the number of live rows.
+    pub live_count: Option<&'static str>,
     pub relations: &'static [Relation],
     pub filters: &'static [Filter],
     /// Whether `$and` / `$or` are accepted.
@@ -165,6 +169,8 @@ pub static CUSTOMER: Resource = Resource {
         "updated_at",
     ],
     searchable: true,
+    sqlite_fts: Some("customer_fts"),
+    live_count: Some("customer_count"),
     relations: &[
         Relation {
             name: "addresses",
@@ -243,6 +249,8 @@ pub static ADDRESS: Resource = Resource {
     ],
     sortable: &["id", "created_at", "updated_at"],
     searchable: true,
+    sqlite_fts: None,
+    live_count: None,
     relations: &[],
     filters: &[
         filter("company", TextOrList),
@@ -279,6 +287,8 @@ pub static CUSTOMER_GROUP: Resource = Resource {
     ],
     sortable: &["id", "name", "created_by", "created_at", "updated_at"],
     searchable: true,
+    sqlite_fts: None,
+    live_count: None,
     relations: &[Relation {
         name: "customers",
         target: &CUSTOMER,
@@ -336,6 +346,8 @@ pub static API_KEY: Resource = Resource {
     ],
     sortable: &["id", "title", "type", "created_at", "updated_at"],
     searchable: true,
+    sqlite_fts: None,
+    live_count: None,
     relations: &[],
     filters: &[
         filter("id", TextOps),
@@ -380,6 +392,8 @@ pub static USER: Resource = Resource {
     ],
     sortable: &["id", "email", "created_at", "updated_at"],
     searchable: false,
+    sqlite_fts: None,
+    live_count: None,
     relations: &[],
     filters: &[],
     boolean_ops: false,

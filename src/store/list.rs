@@ -25,7 +25,7 @@ fn param(column: &Column, value: &Scalar) -> Param {
 }
 
 /// Appends the SQL for `cond` on rows aliased `alias`; nested subqueries use deeper aliases.
-fn write_cond(sql: &mut Sql, cond: &Cond, alias: &str, depth: usize) {
+fn write_cond(sql: &mut Sql, resource: &Resource, cond: &Cond, alias: &str, depth: usize) {
     match cond {
         Cond::And(parts) | Cond::Or(parts) if parts.is_empty() => {
             sql.push(if matches!(cond, Cond::And(_)) {
@@ -45,7 +45,7 @@ fn write_cond(sql: &mut Sql, cond: &Cond, alias: &str, depth: usize) {
                 if i > 0 {
                     sql.push(joiner);
                 }
-                write_cond(sql, part, alias, depth);
+                write_cond(sql, resource, part, alias, depth);
             }
             sql.push(")");
         }
@@ -124,29 +124,43 @@ fn write_cond(sql: &mut Sql, cond: &Cond, alias: &str, depth: usize) {
                 if i > 0 {
                     sql.push(" AND ");
                 }
-                sql.push(alias)
-                    .push(".search_text LIKE ")
-                    .bind(Param::Text(Some(format!("%{}%", escape_like(token)))))
-                    .push(" ESCAPE '\\'");
+                match (sql.dialect, resource.sqlite_fts) {
+                    // a trigram index answers tokens of three characters or more
+                    (Dialect::Sqlite, Some(fts)) if token.chars().count() >= 3 => {
+                        let phrase = format!("\"{}\"", token.replace('"', "\"\""));
+                        sql.push(alias).push(".rowid IN (SELECT rowid FROM ").push(fts);
+                        sql.push(" WHERE ")
+                            .push(fts)
+                            .push(" MATCH ")
+                            .bind(Param::Text(Some(phrase)))
+                            .push(")");
+                    }
+                    _ => {
+                        sql.push(alias)
+                            .push(".search_text LIKE ")
+                            .bind(Param::Text(Some(format!("%{}%", escape_like(token)))))
+                            .push(" ESCAPE '\\'");
+                    }
+                }
             }
             sql.push(")");
         }
+        // `id IN (subquery)` rather than a correlated EXISTS: the planner can then start from the
+        // related rows' index (a group's members) instead of visiting every base row.
         Cond::Related { relation, cond } => {
             let target = relation.target;
             let t = format!("r{depth}");
+            sql.push(alias).push(".id IN (");
             match relation.join {
                 Join::HasMany { fk } => {
-                    sql.push("EXISTS (SELECT 1 FROM ")
-                        .push(target.table)
-                        .push(" ")
-                        .push(&t);
-                    sql.push(" WHERE ")
+                    sql.push("SELECT ")
                         .push(&t)
                         .push(".")
                         .push(fk)
-                        .push(" = ")
-                        .push(alias)
-                        .push(".id");
+                        .push(" FROM ")
+                        .push(target.table)
+                        .push(" ")
+                        .push(&t);
                 }
                 Join::ManyToMany {
                     pivot,
@@ -154,7 +168,14 @@ fn write_cond(sql: &mut Sql, cond: &Cond, alias: &str, depth: usize) {
                     other_fk,
                 } => {
                     let p = format!("p{depth}");
-                    sql.push("EXISTS (SELECT 1 FROM ").push(pivot).push(" ").push(&p);
+                    sql.push("SELECT ")
+                        .push(&p)
+                        .push(".")
+                        .push(self_fk)
+                        .push(" FROM ")
+                        .push(pivot)
+                        .push(" ")
+                        .push(&p);
                     sql.push(" JOIN ").push(target.table).push(" ").push(&t);
                     sql.push(" ON ")
                         .push(&t)
@@ -162,20 +183,13 @@ fn write_cond(sql: &mut Sql, cond: &Cond, alias: &str, depth: usize) {
                         .push(&p)
                         .push(".")
                         .push(other_fk);
-                    sql.push(" WHERE ")
-                        .push(&p)
-                        .push(".")
-                        .push(self_fk)
-                        .push(" = ")
-                        .push(alias)
-                        .push(".id");
                 }
             }
+            sql.push(" WHERE ");
             if target.soft_delete {
-                sql.push(" AND ").push(&t).push(".deleted_at IS NULL");
+                sql.push(&t).push(".deleted_at IS NULL AND ");
             }
-            sql.push(" AND ");
-            write_cond(sql, cond, &t, depth + 1);
+            write_cond(sql, target, cond, &t, depth + 1);
             sql.push(")");
         }
     }
@@ -191,7 +205,7 @@ fn write_where(sql: &mut Sql, resource: &Resource, conds: &[Cond]) {
     }
     for cond in conds {
         sql.push(" AND ");
-        write_cond(sql, cond, "t", 0);
+        write_cond(sql, resource, cond, "t", 0);
     }
 }
 
@@ -240,17 +254,68 @@ fn select_columns(sql: &mut Sql, alias: &str, columns: &[&'static Column]) {
     }
 }
 
+/// `SELECT COUNT(*)` of the rows a list would page through.
+pub fn count_sql(dialect: Dialect, resource: &Resource, conds: &[Cond]) -> Sql {
+    let mut sql = Sql::new(dialect);
+    if let (Some(counter), true) = (resource.live_count, conds.is_empty()) {
+        sql.push("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ")
+            .push(counter);
+        return sql;
+    }
+    sql.push("SELECT COUNT(*) FROM ").push(resource.table).push(" t");
+    write_where(&mut sql, resource, conds);
+    sql
+}
+
+/// The page query of a list; returns it with the columns it reads (`id` first, always: relations
+/// are attached by it, even when the client did not ask for it).
+pub fn select_sql(
+    dialect: Dialect,
+    resource: &'static Resource,
+    selection: &Selection,
+    conds: &[Cond],
+    order: &[OrderBy],
+    page: Option<(i64, i64)>,
+) -> Result<(Sql, Vec<&'static Column>), StoreError> {
+    let id_col = resource
+        .column("id")
+        .ok_or_else(|| StoreError::Other("resource without id".into()))?;
+    let mut columns: Vec<&'static Column> = vec![id_col];
+    columns.extend(selection.columns.iter().copied().filter(|c| c.name != "id"));
+    let mut sql = Sql::new(dialect);
+    sql.push("SELECT ");
+    select_columns(&mut sql, "t", &columns);
+    sql.push(" FROM ").push(resource.table).push(" t");
+    write_where(&mut sql, resource, conds);
+    write_order(&mut sql, order);
+    if let Some((limit, offset)) = page {
+        sql.push(" LIMIT ")
+            .bind(Param::Int(limit))
+            .push(" OFFSET ")
+            .bind(Param::Int(offset));
+    }
+    Ok((sql, columns))
+}
+
+/// The SQL a list request runs (page and count), for plans and benchmarks.
+pub fn list_sql(dialect: Dialect, params: &ListParams) -> Result<(Sql, Sql), StoreError> {
+    let (select, _) = select_sql(
+        dialect,
+        params.resource,
+        &params.selection,
+        &params.conds,
+        &params.order,
+        Some((params.limit, params.offset)),
+    )?;
+    Ok((select, count_sql(dialect, params.resource, &params.conds)))
+}
+
 /// Lists rows of `params.resource` matching its filters and `scope`, with the total count.
 pub async fn list(db: &Db, params: &ListParams, scope: &[Cond]) -> Result<Page, StoreError> {
     let resource = params.resource;
     let conds: Vec<Cond> = scope.iter().chain(params.conds.iter()).cloned().collect();
 
-    let mut count_sql = db.sql();
-    count_sql
-        .push("SELECT COUNT(*) FROM ")
-        .push(resource.table)
-        .push(" t");
-    write_where(&mut count_sql, resource, &conds);
+    let count_sql = count_sql(db.dialect(), resource, &conds);
 
     let rows = if params.limit > 0 {
         fetch_rows(
@@ -298,24 +363,7 @@ async fn fetch_rows(
     order: &[OrderBy],
     page: Option<(i64, i64)>,
 ) -> Result<Vec<Map<String, Value>>, StoreError> {
-    // the id is always read: relations are attached by it, even when the client did not ask for it
-    let id_col = resource
-        .column("id")
-        .ok_or_else(|| StoreError::Other("resource without id".into()))?;
-    let mut columns: Vec<&'static Column> = vec![id_col];
-    columns.extend(selection.columns.iter().copied().filter(|c| c.name != "id"));
-    let mut sql = db.sql();
-    sql.push("SELECT ");
-    select_columns(&mut sql, "t", &columns);
-    sql.push(" FROM ").push(resource.table).push(" t");
-    write_where(&mut sql, resource, conds);
-    write_order(&mut sql, order);
-    if let Some((limit, offset)) = page {
-        sql.push(" LIMIT ")
-            .bind(Param::Int(limit))
-            .push(" OFFSET ")
-            .bind(Param::Int(offset));
-    }
+    let (sql, columns) = select_sql(db.dialect(), resource, selection, conds, order, page)?;
     let kinds: Vec<ColKind> = columns.iter().map(|c| c.kind).collect();
     let raw = db.fetch(sql, &kinds).await?;
 

@@ -88,6 +88,16 @@ impl Db {
         }
     }
 
+    /// Refreshes the query planner's statistics where they have drifted (SQLite's `PRAGMA optimize`;
+    /// PostgreSQL's autovacuum does this by itself). Without them SQLite may walk the whole id index
+    /// for a narrow `created_at` range instead of using its index.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        if let Db::Sqlite(pool) = self {
+            sqlx::raw_sql("PRAGMA optimize=0x10002").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     pub fn dialect(&self) -> Dialect {
         match self {
             Db::Sqlite(_) => Dialect::Sqlite,

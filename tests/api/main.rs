@@ -14,3 +14,4 @@ mod customers_by_id;
 mod customers_create;
 mod customers_list;
 mod http;
+mod query_plans;
