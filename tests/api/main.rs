@@ -14,4 +14,5 @@ mod customers_by_id;
 mod customers_create;
 mod customers_list;
 mod http;
+mod process;
 mod query_plans;
