@@ -28,6 +28,9 @@ pub enum ApiError {
     /// 405 for a known path with an unknown method (Medusa answers an HTML 404).
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// 429: too many failed logins; retry after this many seconds.
+    #[error("Too many failed login attempts; try again in {0} seconds")]
+    TooManyAttempts(i64),
     /// 413: the body is larger than the configured limit.
     #[error("request entity too large")]
     PayloadTooLarge,
@@ -56,6 +59,7 @@ impl ApiError {
             }
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -75,6 +79,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => {
                 json!({"type": "unknown_error", "message": "request entity too large"})
             }
+            ApiError::TooManyAttempts(_) => json!({"type": "not_allowed", "message": self.to_string()}),
             ApiError::Internal(_) => json!({
                 "code": "unknown_error", "type": "unknown_error", "message": "An unknown error occurred."
             }),
@@ -89,7 +94,13 @@ impl IntoResponse for ApiError {
             ApiError::Internal(detail) => tracing::error!(error.detail = %detail, "request failed"),
             _ => tracing::debug!(error.message = %self, http.status = status.as_u16(), "request rejected"),
         }
-        json_response(status, &self.body())
+        let mut resp = json_response(status, &self.body());
+        if let ApiError::TooManyAttempts(secs) = self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
     }
 }
 

@@ -70,7 +70,8 @@ impl Application {
                 }
             }
         });
-        let result = axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
+        let service = ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app);
+        let result = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         statistics.abort();

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use clientele::config::{DEV_SECRET, parse_origins};
+use clientele::config::{DEV_SECRET, LoginLimits, parse_origins};
 use clientele::store::Db;
 use clientele::{Application, Config};
 
@@ -41,6 +41,20 @@ struct Settings {
     /// Origins allowed to call /auth from a browser, comma-separated.
     #[arg(long, env = "AUTH_CORS", default_value = "", global = true)]
     auth_cors: String,
+    /// Failed logins allowed for one email per window; more are answered 429.
+    #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 10, global = true)]
+    login_max_failures: i64,
+    /// Failed logins allowed from one client address per window.
+    #[arg(
+        long,
+        env = "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        default_value_t = 100,
+        global = true
+    )]
+    login_max_failures_per_address: i64,
+    /// The failed-login window, in seconds.
+    #[arg(long, env = "LOGIN_WINDOW_SECONDS", default_value_t = 900, global = true)]
+    login_window_seconds: i64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,14 +120,19 @@ fn init_logging() {
     }
 }
 
-fn config(s: &Settings) -> Config {
+fn config(s: &Settings) -> Result<Config, String> {
     let mut config = Config::new(&s.database_url);
     config.jwt_secret = s.jwt_secret.clone();
     config.cookie_secret = s.cookie_secret.clone();
-    config.admin_cors = parse_origins(&s.admin_cors);
-    config.auth_cors = parse_origins(&s.auth_cors);
+    config.admin_cors = parse_origins(&s.admin_cors)?;
+    config.auth_cors = parse_origins(&s.auth_cors)?;
+    config.login_limits = LoginLimits {
+        per_email: s.login_max_failures,
+        per_address: s.login_max_failures_per_address,
+        window_seconds: s.login_window_seconds,
+    };
     config.production = std::env::var("NODE_ENV").is_ok_and(|v| v == "production");
-    config
+    Ok(config)
 }
 
 async fn shutdown_signal() {
@@ -139,7 +158,7 @@ async fn shutdown_signal() {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let config = config(&cli.settings);
+    let config = config(&cli.settings)?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs {
         listen: default_listen(),
     })) {

@@ -4,7 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 pub const COOKIE_NAME: &str = "connect.sid";
@@ -25,10 +25,7 @@ pub fn new_sid() -> Result<String, String> {
 
 /// The stored key of a session: its id is never stored as is.
 pub fn sid_hash(sid: &str) -> String {
-    Sha256::digest(sid.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::sha256_hex(sid)
 }
 
 /// What JavaScript's `encodeURIComponent` (and so express-session) leaves unescaped.

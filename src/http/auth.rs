@@ -1,6 +1,8 @@
 //! `/auth`: logging in with email and password.
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -10,7 +12,7 @@ use super::extract::Body;
 use super::{AppState, json_ok};
 use crate::auth::{jwt, password, session};
 use crate::error::ApiError;
-use crate::store::{sessions, users};
+use crate::store::{sessions, throttle, users};
 
 const INVALID: &str = "Invalid email or password";
 
@@ -19,6 +21,7 @@ const INVALID: &str = "Invalid email or password";
 pub async fn login(
     State(state): State<AppState>,
     Path(provider): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
     if provider != "emailpass" {
@@ -34,6 +37,19 @@ pub async fn login(
         Some(Value::String(s)) => s.clone(),
         _ => return Err(ApiError::LoginFailed("Password should be a string".into())),
     };
+    // Too many failures for this email or from this address: refused before any scrypt run.
+    let limits = &state.config.login_limits;
+    let window = time::Duration::seconds(limits.window_seconds.max(1));
+    let email_key = format!("email:{}", crate::auth::sha256_hex(&email));
+    let address_key = format!("addr:{}", peer.ip());
+    let keys = [
+        (email_key.as_str(), limits.per_email),
+        (address_key.as_str(), limits.per_address),
+    ];
+    if let Some(wait) = throttle::blocked_for(&state.db, &keys, window).await? {
+        tracing::warn!(retry_after = wait, "login refused: too many failures");
+        return Err(ApiError::TooManyAttempts(wait));
+    }
     let identity = users::find_identity(&state.db, &email).await?;
     let stored = identity.as_ref().map(|i| i.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || {
@@ -44,12 +60,14 @@ pub async fn login(
     .map_err(ApiError::internal)?;
     match identity {
         Some(identity) if ok => {
+            throttle::clear(&state.db, &email_key).await?;
             let claims = jwt::user_claims(&identity.user_id, &identity.auth_identity_id, now_secs());
             let token = jwt::sign(&claims, state.config.jwt_secret.as_bytes());
             tracing::info!(user.id = %identity.user_id, "login");
             Ok(json_ok(&json!({ "token": token })))
         }
         _ => {
+            throttle::record_failure(&state.db, &[&email_key, &address_key], window).await?;
             tracing::info!("login refused");
             Err(ApiError::LoginFailed(INVALID.into()))
         }

@@ -112,15 +112,15 @@ async fn request_context(req: Request, next: Next) -> Response {
     resp
 }
 
-fn origin_allowed(list: &[String], origin: &str) -> bool {
-    list.iter().any(|o| o == origin)
+fn origin_allowed(list: &[crate::config::Origin], origin: &str) -> bool {
+    list.iter().any(|o| o.matches(origin))
 }
 
 /// CORS as Medusa configures it: `ADMIN_CORS` for `/admin`, `AUTH_CORS` for `/auth`; a listed
 /// Origin is reflected with credentials; a preflight is answered 204 here.
 async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let list: &[String] = if path.starts_with("/admin") {
+    let list: &[crate::config::Origin] = if path.starts_with("/admin") {
         &state.config.admin_cors
     } else if path.starts_with("/auth") {
         &state.config.auth_cors

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_api_keys.sql"),
         postgres: include_str!("../../migrations/postgres/0002_api_keys.sql"),
     },
+    Migration {
+        version: 3,
+        name: "login_throttle",
+        sqlite: include_str!("../../migrations/sqlite/0003_login_throttle.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_login_throttle.sql"),
+    },
 ];
 
 /// An arbitrary constant naming Clientele's migration lock.

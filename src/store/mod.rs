@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod records;
 pub mod sessions;
 pub mod sql;
+pub mod throttle;
 pub mod users;
 
 use std::str::FromStr;

@@ -148,3 +148,83 @@ async fn production_cookies_are_secure() {
     );
     app.cleanup().await;
 }
+
+async fn login_status(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>, Value) {
+    let resp = app
+        .request(Method::POST, "/auth/user/emailpass")
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_string());
+    let (status, body) = parts(resp).await;
+    (status, retry, body)
+}
+
+async fn throttled(backend: crate::helpers::Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.login_limits = clientele::config::LoginLimits {
+            per_email: 3,
+            per_address: 1000,
+            window_seconds: 60,
+        }
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(login_status(&app, ADMIN_EMAIL, "wrong").await.0, 401);
+    }
+    let (status, retry, body) = login_status(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(status, 429, "even the right password waits: {body}");
+    let secs: i64 = retry.expect("Retry-After").parse().unwrap();
+    assert!((1..=60).contains(&secs), "{secs}");
+    assert_eq!(body["type"], "not_allowed");
+    assert_eq!(
+        login_status(&app, "someone-else@example.com", "wrong").await.0,
+        401,
+        "other emails are not blocked"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failed_logins_for_one_email_are_429_sqlite() {
+    throttled(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failed_logins_for_one_email_are_429_postgres() {
+    throttled(crate::helpers::Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_logins_from_one_address_are_limited_on_every_process() {
+    let app = TestApp::spawn_with(crate::helpers::Backend::Postgres, |c| {
+        c.login_limits = clientele::config::LoginLimits {
+            per_email: 1000,
+            per_address: 4,
+            window_seconds: 60,
+        }
+    })
+    .await;
+    let two = app.second_server().await;
+    for i in 0..2 {
+        assert_eq!(
+            login_status(&app, &format!("guess{i}@example.com"), "x").await.0,
+            401
+        );
+        assert_eq!(
+            login_status(&two, &format!("other{i}@example.com"), "x").await.0,
+            401
+        );
+    }
+    // the second process was started with the default limits, but the failures are shared: the
+    // first one (limit 4) now refuses this address
+    let (status, retry, _) = login_status(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(status, 429);
+    assert!(retry.is_some());
+    two.cleanup().await;
+    app.cleanup().await;
+}

@@ -110,8 +110,9 @@ impl TestApp {
         let mut config = Config::new(database_url);
         config.jwt_secret = JWT_SECRET.into();
         config.cookie_secret = COOKIE_SECRET.into();
-        config.admin_cors = vec![ORIGIN.into()];
-        config.auth_cors = vec![ORIGIN.into()];
+        config.admin_cors =
+            clientele::config::parse_origins(&format!("{ORIGIN},/^https://[a-z]+\\.regex\\.test$/")).unwrap();
+        config.auth_cors = clientele::config::parse_origins(ORIGIN).unwrap();
         adjust(&mut config);
         let app = Application::build(config, "127.0.0.1:0")
             .await

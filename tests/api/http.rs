@@ -37,6 +37,12 @@ both_backends! {
         assert_eq!(resp.headers()["access-control-allow-origin"], ORIGIN, "CORS runs before auth");
         let resp = app.request(Method::GET, "/admin/customers").header("origin", "http://evil.test").send().await.unwrap();
         assert!(resp.headers().get("access-control-allow-origin").is_none());
+        let resp = app.request(Method::GET, "/admin/customers").header("origin", "https://shop.regex.test").send().await.unwrap();
+        assert_eq!(resp.headers()["access-control-allow-origin"], "https://shop.regex.test", "a /regex/ entry");
+        let resp = app.request(Method::GET, "/admin/customers").header("origin", "https://shop.regex.test.evil").send().await.unwrap();
+        assert!(resp.headers().get("access-control-allow-origin").is_none());
+        let resp = app.request(Method::GET, "/auth/user/emailpass").header("origin", "https://shop.regex.test").send().await.unwrap();
+        assert!(resp.headers().get("access-control-allow-origin").is_none(), "AUTH_CORS is its own list");
         let resp = app.request(Method::OPTIONS, "/auth/user/emailpass")
             .header("origin", ORIGIN).header("access-control-request-method", "POST").send().await.unwrap();
         assert_eq!(resp.headers()["access-control-allow-origin"], ORIGIN);

@@ -161,7 +161,7 @@ fn serves_logs_json_without_secrets_and_drains_on_sigterm() {
         .unwrap();
     assert!(killed.success());
     std::thread::sleep(Duration::from_millis(300));
-    slow.write_all(create[10..].as_bytes()).unwrap();
+    slow.write_all(&create.as_bytes()[10..]).unwrap();
     let mut resp = String::new();
     let _ = slow.read_to_string(&mut resp);
     assert!(
