@@ -74,6 +74,10 @@ fi
 # unit and integration tests (release: the conformance run below reuses the same build)
 cargo test --release --all-targets
 
+# Medusa's own JavaScript client (@medusajs/js-sdk 2.21.2) against the release binary, both back-ends
+command -v node >/dev/null && command -v npm >/dev/null || need_root_install nodejs npm
+CLIENTELE_BIN="$root/target/release/clientele" clients/js/run.sh sqlite postgres
+
 # Medusa's recorded cases (all 149 steps: seed, auth, domain), replayed against `clientele serve`
 # on each back-end; every step must pass and the server must not panic.
 conformance="$root/../shared/conformance/check.sh"

@@ -342,7 +342,6 @@ pub static API_KEY: Resource = Resource {
         "revoked_at",
         "created_at",
         "updated_at",
-        "deleted_at",
     ],
     sortable: &["id", "title", "type", "created_at", "updated_at"],
     searchable: true,

@@ -4,6 +4,7 @@ pub mod actor;
 pub mod admin;
 pub mod auth;
 pub mod extract;
+pub mod openapi;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -40,7 +41,8 @@ pub fn json_ok(body: &serde_json::Value) -> Response {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
-        .route("/auth/user/{provider}", post(auth::login))
+        .route("/openapi.json", get(openapi_document))
+        .route("/auth/user/{auth_provider}", post(auth::login))
         .route(
             "/auth/session",
             post(auth::create_session).delete(auth::delete_session),
@@ -69,6 +71,12 @@ async fn health() -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     resp
+}
+
+/// `GET /openapi.json`: the API's OpenAPI document, without credentials.
+async fn openapi_document() -> Response {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    json_ok(DOC.get_or_init(openapi::document))
 }
 
 /// Unknown routes answer JSON (Medusa sends an HTML page).

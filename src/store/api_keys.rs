@@ -112,7 +112,9 @@ pub async fn revoke(db: &Db, id: &str, revoke_in: f64, by: &str) -> Result<Revok
     let Some(row) = tx.fetch(sql, &[ColKind::Time]).await?.into_iter().next() else {
         return Ok(Revoked::Missing);
     };
-    if row.first().is_some_and(|v| !v.is_null()) {
+    // a key set to be revoked later may still be revoked now (or at another time)
+    let revoked_at = row.first().and_then(|v| v.as_str()).and_then(parse_ts);
+    if revoked_at.is_some_and(|t| t <= now_ms()) {
         return Ok(Revoked::Already);
     }
     let now = now_ms();

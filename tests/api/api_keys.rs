@@ -38,6 +38,14 @@ both_backends! {
             "revoked_at", "revoked_by", "title", "token", "type", "updated_at"]);
         let id = key["id"].as_str().unwrap();
         let (_, body) = app.get(&format!("/admin/api-keys/{id}")).await;
+        assert_eq!(keys(&body["api_key"]), ["created_at", "created_by", "id", "last_used_at", "redacted",
+            "revoked_at", "revoked_by", "sales_channels", "title", "token", "type", "updated_at"], "reads show Medusa's fields");
+        assert_eq!(body["api_key"]["sales_channels"], json!([]));
+        let (_, body) = app.get(&format!("/admin/api-keys/{id}?fields=id,title")).await;
+        assert_eq!(keys(&body["api_key"]), ["id", "title"]);
+        let (status, body) = app.get("/admin/api-keys/apk_NOPE").await;
+        assert_eq!((status, body["message"].clone()), (404, json!("API Key with id: apk_NOPE was not found")));
+        let (_, body) = app.get(&format!("/admin/api-keys/{id}")).await;
         assert_eq!(body["api_key"]["token"], "", "never shown again");
         let (_, body) = app.get("/admin/api-keys").await;
         assert_eq!((body["count"].clone(), body["limit"].clone()), (json!(1), json!(20)));
@@ -110,6 +118,10 @@ both_backends! {
         assert_eq!(status, 200);
         let (status, _) = with_auth(app, Method::GET, "/admin/customers", &basic(later["token"].as_str().unwrap())).await;
         assert_eq!(status, 200);
+        let (status, body) = app.post(&format!("/admin/api-keys/{}/revoke", later["id"].as_str().unwrap()), json!({})).await;
+        assert_eq!(status, 200, "a key set to be revoked later can be revoked now: {body}");
+        let (status, _) = with_auth(app, Method::GET, "/admin/customers", &basic(later["token"].as_str().unwrap())).await;
+        assert_eq!(status, 401);
         let (status, _) = app.post(&format!("/admin/api-keys/{}", later["id"].as_str().unwrap()), json!({"title": "renamed"})).await;
         assert_eq!(status, 200);
         let (status, body) = app.post(&format!("/admin/api-keys/{}/revoke", later["id"].as_str().unwrap()), json!({"revoke_in": -1})).await;

@@ -3,6 +3,7 @@
 
 import { describe, it, before } from "node:test"
 import assert from "node:assert/strict"
+import { createHmac } from "node:crypto"
 import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
@@ -183,6 +184,41 @@ describe("unauthenticated and badly authenticated calls", () => {
     await rejectsWith(sdk.admin.customer.list(), 401, "Unauthorized")
   })
 
+  // run.sh exports the server's JWT_SECRET; with it, tokens can be minted as the server would.
+  const secret = process.env.JWT_SECRET
+  const sign = (payload) => {
+    const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url")
+    const body = `${enc({ alg: "HS256", typ: "JWT" })}.${enc(payload)}`
+    return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`
+  }
+
+  it("an expired JWT is a 401", { skip: !secret && "JWT_SECRET not set" }, async () => {
+    const good = decodeJwt(await (await adminSdk()).raw.client.getToken()).payload
+    const now = Math.floor(Date.now() / 1000)
+    const sdk = makeSdk()
+    await sdk.raw.client.setToken(sign({ ...good, iat: now - 7200, exp: now - 3600 }))
+    await rejectsWith(sdk.admin.customer.list(), 401, "Unauthorized")
+    // The same claims, still valid, are accepted: the secret is right.
+    await sdk.raw.client.setToken(sign({ ...good, iat: now, exp: now + 600 }))
+    assertListShape(await sdk.admin.customer.list({ limit: 1 }), "customers", { limit: 1 })
+  })
+
+  it("a valid JWT for a customer actor is a 401 on /admin", { skip: !secret && "JWT_SECRET not set" }, async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const sdk = makeSdk()
+    await sdk.raw.client.setToken(
+      sign({
+        actor_id: "cus_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        actor_type: "customer",
+        auth_identity_id: "authid_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        app_metadata: { customer_id: "cus_01ARZ3NDEKTSV4RRFFQ69G5FAV" },
+        iat: now,
+        exp: now + 600,
+      })
+    )
+    await rejectsWith(sdk.admin.customer.list(), 401, "Unauthorized")
+  })
+
   it("client.fetch: GET /health answers OK without auth", async () => {
     const sdk = makeSdk()
     const resp = await sdk.client.fetch("/health", { headers: { accept: "text/plain" } })
@@ -207,6 +243,8 @@ describe("cookie session (auth: { type: 'session' })", () => {
     assert.match(decodeURIComponent(cookie.value), /^s:[^.]+\.[A-Za-z0-9+/]+$/)
     assert.equal(cookie.attrs.httponly, true)
     assert.equal(cookie.attrs.path, "/")
+    const ttl = Date.parse(cookie.attrs.expires) - Date.now()
+    assert.ok(Math.abs(ttl - 10 * 3600 * 1000) < 120_000, `the cookie lives 10 h (${ttl} ms)`)
   })
 
   it("admin calls succeed on the cookie alone (no Authorization header)", async () => {

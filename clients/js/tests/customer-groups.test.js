@@ -113,6 +113,36 @@ describe("customer group create / retrieve / update / delete", () => {
   })
 })
 
+describe("customer group list paging", () => {
+  const tag = uniq("pg")
+  const groups = []
+
+  before(async () => {
+    for (const n of ["c", "a", "d", "b"]) {
+      const { customer_group } = await sdk.admin.customerGroup.create({ name: `${tag} ${n}` })
+      groups.push(customer_group)
+    }
+  })
+
+  it("order, limit and offset page through the matches of q", async () => {
+    const names = (body) => body.customer_groups.map((g) => g.name.slice(-1))
+    const p1 = await sdk.admin.customerGroup.list({ q: tag, order: "name", limit: 3, offset: 0 })
+    assertListShape(p1, "customer_groups", { count: 4, limit: 3, offset: 0 })
+    for (const g of p1.customer_groups) assertGroupShape(g)
+    assert.deepEqual(names(p1), ["a", "b", "c"])
+    const p2 = await sdk.admin.customerGroup.list({ q: tag, order: "name", limit: 3, offset: 3 })
+    assertListShape(p2, "customer_groups", { count: 4, limit: 3, offset: 3 })
+    assert.deepEqual(names(p2), ["d"])
+    const desc = await sdk.admin.customerGroup.list({ q: tag, order: "-name", fields: "id,name" })
+    assert.deepEqual(names(desc), ["d", "c", "b", "a"])
+    for (const g of desc.customer_groups) assert.deepEqual(keysOf(g), ["id", "name"])
+  })
+
+  it("clean up", async () => {
+    for (const g of groups) await sdk.admin.customerGroup.delete(g.id)
+  })
+})
+
 describe("customer group errors", () => {
   let existing
 

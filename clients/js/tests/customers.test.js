@@ -292,6 +292,12 @@ describe("customer list", () => {
     assert.deepEqual(page3.customers, [{ id: made[0].id, first_name: "Ann" }])
   })
 
+  it("an offset past the end gives an empty page with the full count", async () => {
+    const body = await sdk.admin.customer.list({ q: tag, offset: 10, limit: 5 })
+    assertListShape(body, "customers", { count: 5, offset: 10, limit: 5 })
+    assert.deepEqual(body.customers, [])
+  })
+
   it("an id array (the SDK sends id[0]=..&id[1]=..) filters by id", async () => {
     const body = await sdk.admin.customer.list({
       id: [made[1].id, made[3].id],

@@ -15,14 +15,34 @@ use crate::store::api_keys::{self, Deleted, Revoked};
 use crate::store::{Db, list};
 
 fn not_found(id: &str) -> ApiError {
-    ApiError::NotFound(format!("ApiKey with id: {id} was not found"))
+    ApiError::NotFound(format!("API Key with id: {id} was not found"))
 }
 
-async fn key_response(db: &Db, id: &str, selection: &Selection) -> Result<Response, ApiError> {
+/// Whether the client gave `fields`.
+fn fields_given(query: Option<&str>) -> Option<String> {
+    let q = crate::domain::query::parse_query_object(query).ok()?;
+    q.get("fields").and_then(|f| f.as_str().map(str::to_string))
+}
+
+/// Medusa's API keys belong to sales channels, which Clientele has none of: the relation is shown
+/// empty wherever Medusa shows it (the default fields of a read, or when asked for).
+fn with_sales_channels(mut key: serde_json::Map<String, Value>, query: Option<&str>) -> Value {
+    if fields_given(query).is_none_or(|f| f.contains("sales_channels")) {
+        key.insert("sales_channels".into(), json!([]));
+    }
+    Value::Object(key)
+}
+
+async fn key_response(
+    db: &Db,
+    id: &str,
+    selection: &Selection,
+    query: Option<&str>,
+) -> Result<Response, ApiError> {
     let key = list::get(db, &API_KEY, id, selection, &[])
         .await?
         .ok_or_else(|| not_found(id))?;
-    Ok(json_ok(&json!({ "api_key": key })))
+    Ok(json_ok(&json!({ "api_key": with_sales_channels(key, query) })))
 }
 
 /// `GET /admin/api-keys`: `{api_keys, count, offset, limit}` (default limit 20).
@@ -32,8 +52,13 @@ pub async fn list_keys(
 ) -> Result<Response, ApiError> {
     let params = parse_list(&API_KEY, query.as_deref())?;
     let page = list::list(&state.db, &params, &[]).await?;
+    let rows: Vec<Value> = page
+        .rows
+        .into_iter()
+        .map(|k| with_sales_channels(k, query.as_deref()))
+        .collect();
     Ok(json_ok(&json!({
-        "api_keys": page.rows,
+        "api_keys": rows,
         "count": page.count,
         "offset": params.offset,
         "limit": params.limit,
@@ -48,7 +73,11 @@ pub async fn create_key(
     Body(body): Body,
 ) -> Result<Response, ApiError> {
     let fields = Fields::parse(API_KEY_CREATE, &body)?;
-    let selection = parse_selection(&API_KEY, query.as_deref())?;
+    let mut selection = parse_selection(&API_KEY, query.as_deref())?;
+    if fields_given(query.as_deref()).is_none() {
+        // Medusa's create answers with `deleted_at` and without `sales_channels`, unlike its reads
+        selection = crate::domain::query::parse_fields(&API_KEY, Some("+deleted_at"));
+    }
     let title = fields.text("title").unwrap_or_default();
     let kind = fields.text("type").unwrap_or("secret");
     let (id, token) = crate::create_api_key(&state.db, title, kind, actor.id())
@@ -71,7 +100,7 @@ pub async fn get_key(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let selection = parse_selection(&API_KEY, query.as_deref())?;
-    key_response(&state.db, &id, &selection).await
+    key_response(&state.db, &id, &selection, query.as_deref()).await
 }
 
 /// `POST /admin/api-keys/{id}`: `{title}`.
@@ -86,7 +115,7 @@ pub async fn update_key(
     if !api_keys::update(&state.db, &id, &fields).await? {
         return Err(not_found(&id));
     }
-    key_response(&state.db, &id, &selection).await
+    key_response(&state.db, &id, &selection, query.as_deref()).await
 }
 
 /// `POST /admin/api-keys/{id}/revoke`: `{revoke_in?}` seconds. Unknown id: 404 (Medusa: `200 {}`).
@@ -111,7 +140,7 @@ pub async fn revoke_key(
     }
     state.keys.forget(&id);
     tracing::info!(api_key.id = %id, "api key revoked");
-    key_response(&state.db, &id, &selection).await
+    key_response(&state.db, &id, &selection, query.as_deref()).await
 }
 
 /// `DELETE /admin/api-keys/{id}`: only a revoked key (400 not_allowed otherwise).
