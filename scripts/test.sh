@@ -78,6 +78,9 @@ cargo test --release --all-targets
 command -v node >/dev/null && command -v npm >/dev/null || need_root_install nodejs npm
 CLIENTELE_BIN="$root/target/release/clientele" clients/js/run.sh sqlite postgres
 
+# schemathesis over the served OpenAPI document: no 5xx, documented responses match, >= 2000 requests
+scripts/fuzz.sh sqlite postgres
+
 # Medusa's recorded cases (all 149 steps: seed, auth, domain), replayed against `clientele serve`
 # on each back-end; every step must pass and the server must not panic.
 conformance="$root/../shared/conformance/check.sh"
@@ -87,6 +90,8 @@ if [[ -x $conformance ]]; then
     echo "conformance on $backend:"
     "$conformance" "$backend"
   done
+  # the served OpenAPI document against Medusa's, every difference reviewed in openapi/differences.json
+  python3 scripts/openapi_compare.py
 elif [[ ${CI:-} == true ]]; then
   echo "test.sh: ../shared/conformance is missing; CI requires it" >&2
   exit 1

@@ -559,7 +559,16 @@ fn routes() -> Vec<Route> {
             summary: "Turn a bearer JWT into a cookie session (`connect.sid`)",
             params: vec![],
             body: None,
-            response: json!({"type": "object", "required": ["user"], "properties": {"user": {"type": "object"}}}),
+            response: json!({"type": "object", "required": ["user"], "properties": {"user": {
+                "type": "object",
+                "description": "The claims of the token the session was made from.",
+                "properties": {
+                    "actor_id": {"type": "string"}, "actor_type": {"type": "string"},
+                    "auth_identity_id": {"type": "string"}, "auth_provider": {"type": "string"},
+                    "app_metadata": {"type": "object"}, "user_metadata": {"type": "object"},
+                    "iat": {"type": "number"}, "exp": {"type": "number"},
+                },
+            }}}),
             errors: &["401"],
             secured: true,
         },
@@ -624,6 +633,9 @@ pub fn document() -> Value {
         json!({"get": {"operationId": "GetHealth", "summary": "Liveness: `OK` without credentials", "security": [],
             "responses": {"200": {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}}}}),
     );
+    let mut api_key_schema = resource_schema(&API_KEY);
+    // Medusa's keys belong to sales channels; Clientele has none, and shows the relation empty
+    api_key_schema["properties"]["sales_channels"] = json!({"type": "array", "items": {"type": "object"}});
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -645,7 +657,7 @@ pub fn document() -> Value {
                 "AdminCustomer": resource_schema(&CUSTOMER),
                 "AdminCustomerAddress": resource_schema(&ADDRESS),
                 "AdminCustomerGroup": resource_schema(&CUSTOMER_GROUP),
-                "AdminApiKey": resource_schema(&API_KEY),
+                "AdminApiKey": api_key_schema,
                 "AdminUser": resource_schema(&USER),
             },
         },

@@ -74,3 +74,35 @@ both_backends! {
         let _: Value = body;
     }
 }
+
+/// The served document is the committed snapshot, so every API change shows up in review.
+/// Regenerate with `UPDATE_SNAPSHOTS=1 cargo test --test api openapi`.
+#[test]
+fn openapi_document_matches_the_committed_snapshot() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/clientele.json");
+    let current = serde_json::to_string_pretty(&clientele::http::openapi::document()).unwrap() + "\n";
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::write(&path, &current).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == current,
+        "openapi/clientele.json is stale: run UPDATE_SNAPSHOTS=1 cargo test --test api openapi"
+    );
+}
+
+both_backends! {
+    async fn openapi_is_served_without_credentials(app) {
+        let (status, body) = parts(app.request(Method::GET, "/openapi.json").send().await.unwrap()).await;
+        assert_eq!(status, 200);
+        assert_eq!(body, clientele::http::openapi::document());
+        // every route the server answers is documented, and every documented one answers
+        for (path, item) in body["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                let concrete = path.replace("{id}", "x").replace("{address_id}", "y").replace("{auth_provider}", "emailpass");
+                let resp = app.admin(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(), &concrete).json(&json!({})).send().await.unwrap();
+                assert!(resp.status() != 405 && !(resp.status() == 404 && resp.text().await.unwrap().contains("Cannot ")), "{method} {path} is documented but not routed");
+            }
+        }
+    }
+}
