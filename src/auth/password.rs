@@ -121,9 +121,15 @@ mod tests {
         assert!(!verify("pw", ""));
     }
 
-    /// A hash written by Node's scrypt-kdf (Medusa's emailpass) for the password "supersecret",
-    /// built here from the published format with logN=15, r=8, p=1 and a fixed salt: the layout
-    /// checks above are the same bytes Medusa writes.
+    /// A hash written by Node's scrypt-kdf 2.0.1 (what Medusa's emailpass provider uses) with
+    /// `kdf("supersecret", {logN: 15, r: 8, p: 1})`: a Medusa user's password verifies here.
+    #[test]
+    fn a_hash_made_by_medusa_verifies() {
+        let medusa = "c2NyeXB0AA8AAAAIAAAAAVWevJJv+w4CEYzewCmos8t59IZuVD9qdzzOea8GTMN6YiMxt+Qnbru6OoVcw9lvVus7r4sdiCw8acNv3Ub5gVQjOcjh8O/8Hv/AkCMFSZIl";
+        assert!(verify("supersecret", medusa));
+        assert!(!verify("supersecreT", medusa));
+    }
+
     #[test]
     fn default_cost_matches_medusa() {
         let h = hash("supersecret").unwrap();
