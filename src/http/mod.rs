@@ -30,6 +30,26 @@ pub struct AppState {
     pub keys: Arc<crate::auth::api_key::KeyCache>,
 }
 
+/// `{<key>: rows, count, offset, limit}`: a list route's answer, for any resource, within `scope`.
+pub async fn list_response(
+    state: &AppState,
+    resource: &'static crate::domain::resource::Resource,
+    key: &str,
+    query: Option<&str>,
+    scope: &[crate::domain::query::Cond],
+    shape: impl Fn(serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
+) -> Result<Response, ApiError> {
+    let params = crate::domain::query::parse_list(resource, query)?;
+    let page = crate::store::list::list(&state.db, &params, scope).await?;
+    let rows: Vec<serde_json::Value> = page.rows.into_iter().map(shape).collect();
+    let mut body = serde_json::Map::new();
+    body.insert(key.to_string(), serde_json::Value::Array(rows));
+    body.insert("count".into(), page.count.into());
+    body.insert("offset".into(), params.offset.into());
+    body.insert("limit".into(), params.limit.into());
+    Ok(json_ok(&serde_json::Value::Object(body)))
+}
+
 /// 200 with a JSON body.
 pub fn json_ok(body: &serde_json::Value) -> Response {
     json_response(StatusCode::OK, body)

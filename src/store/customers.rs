@@ -81,15 +81,7 @@ async fn has_account(db: &Db, id: &str) -> Result<bool, StoreError> {
 pub async fn delete(db: &Db, id: &str) -> Result<(), StoreError> {
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let mut sql = tx.sql();
-    sql.push("UPDATE customer SET deleted_at = ")
-        .bind(Param::Time(Some(now)))
-        .push(", updated_at = ")
-        .bind(Param::Time(Some(now)))
-        .push(" WHERE id = ")
-        .bind(Param::Text(Some(id.to_string())))
-        .push(" AND deleted_at IS NULL");
-    if tx.execute(sql).await? == 0 {
+    if !records::soft_delete(&mut tx, &CUSTOMER, id).await? {
         return Ok(());
     }
     let mut sql = tx.sql();

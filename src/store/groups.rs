@@ -4,8 +4,8 @@ use super::customers::{add_links, missing_relation, remove_links};
 use super::records;
 use super::{Db, Param, StoreError};
 use crate::domain::customer::{Fields, GROUP_SEARCH};
+use crate::domain::new_id;
 use crate::domain::resource::CUSTOMER_GROUP;
-use crate::domain::{new_id, now_ms};
 
 fn duplicate(name: Option<&str>) -> StoreError {
     StoreError::Unique(format!(
@@ -45,17 +45,8 @@ pub async fn update(db: &Db, id: &str, fields: &Fields) -> Result<bool, StoreErr
 
 /// Soft-deletes a group and detaches its members, in one transaction; a missing id is a no-op.
 pub async fn delete(db: &Db, id: &str) -> Result<(), StoreError> {
-    let now = now_ms();
     let mut tx = db.begin().await?;
-    let mut sql = tx.sql();
-    sql.push("UPDATE customer_group SET deleted_at = ")
-        .bind(Param::Time(Some(now)))
-        .push(", updated_at = ")
-        .bind(Param::Time(Some(now)))
-        .push(" WHERE id = ")
-        .bind(Param::Text(Some(id.to_string())))
-        .push(" AND deleted_at IS NULL");
-    if tx.execute(sql).await? == 0 {
+    if !records::soft_delete(&mut tx, &CUSTOMER_GROUP, id).await? {
         return Ok(());
     }
     let mut sql = tx.sql();

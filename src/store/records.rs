@@ -163,3 +163,19 @@ pub async fn first_missing(
         .collect();
     Ok(ids.iter().find(|i| !found.contains(i)).cloned())
 }
+
+/// Marks a live row deleted; returns whether there was one (deleting twice changes nothing).
+pub async fn soft_delete(tx: &mut Tx, resource: &Resource, id: &str) -> Result<bool, StoreError> {
+    let now = now_ms();
+    let mut sql = tx.sql();
+    sql.push("UPDATE ")
+        .push(resource.table)
+        .push(" SET deleted_at = ")
+        .bind(Param::Time(Some(now)))
+        .push(", updated_at = ")
+        .bind(Param::Time(Some(now)))
+        .push(" WHERE id = ")
+        .bind(Param::Text(Some(id.to_string())))
+        .push(" AND deleted_at IS NULL");
+    Ok(tx.execute(sql).await? > 0)
+}

@@ -5,12 +5,12 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::domain::customer::{API_KEY_CREATE, API_KEY_REVOKE, API_KEY_UPDATE, Fields};
-use crate::domain::query::{Selection, parse_list, parse_selection};
+use crate::domain::query::{Selection, parse_selection};
 use crate::domain::resource::API_KEY;
 use crate::error::ApiError;
 use crate::http::actor::Actor;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok};
+use crate::http::{AppState, json_ok, list_response};
 use crate::store::api_keys::{self, Deleted, Revoked};
 use crate::store::{Db, list};
 
@@ -50,19 +50,10 @@ pub async fn list_keys(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = parse_list(&API_KEY, query.as_deref())?;
-    let page = list::list(&state.db, &params, &[]).await?;
-    let rows: Vec<Value> = page
-        .rows
-        .into_iter()
-        .map(|k| with_sales_channels(k, query.as_deref()))
-        .collect();
-    Ok(json_ok(&json!({
-        "api_keys": rows,
-        "count": page.count,
-        "offset": params.offset,
-        "limit": params.limit,
-    })))
+    list_response(&state, &API_KEY, "api_keys", query.as_deref(), &[], |k| {
+        with_sales_channels(k, query.as_deref())
+    })
+    .await
 }
 
 /// `POST /admin/api-keys`: `{title, type}`. The response carries the token, this once.

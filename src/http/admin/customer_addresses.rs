@@ -8,11 +8,11 @@ use serde_json::json;
 
 use super::customers::{customer_response, not_found_post};
 use crate::domain::customer::{ADDRESS_BODY, Fields};
-use crate::domain::query::{CmpOp, Cond, Scalar, parse_list, parse_selection};
+use crate::domain::query::{CmpOp, Cond, Scalar, parse_selection};
 use crate::domain::resource::{ADDRESS, CUSTOMER};
 use crate::error::ApiError;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok};
+use crate::http::{AppState, json_ok, list_response};
 use crate::store::{addresses, list};
 
 /// Rows of this customer only.
@@ -35,14 +35,15 @@ pub async fn list_addresses(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = parse_list(&ADDRESS, query.as_deref())?;
-    let page = list::list(&state.db, &params, &owned_by(&id)).await?;
-    Ok(json_ok(&json!({
-        "addresses": page.rows,
-        "count": page.count,
-        "offset": params.offset,
-        "limit": params.limit,
-    })))
+    list_response(
+        &state,
+        &ADDRESS,
+        "addresses",
+        query.as_deref(),
+        &owned_by(&id),
+        serde_json::Value::Object,
+    )
+    .await
 }
 
 /// `POST /admin/customers/{id}/addresses`: returns the customer, as Medusa does.

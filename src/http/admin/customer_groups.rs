@@ -5,12 +5,12 @@ use axum::response::Response;
 use serde_json::json;
 
 use crate::domain::customer::{Fields, GROUP_CREATE, GROUP_UPDATE, LINK_BODY};
-use crate::domain::query::{Selection, parse_list, parse_selection};
+use crate::domain::query::{Selection, parse_selection};
 use crate::domain::resource::CUSTOMER_GROUP;
 use crate::error::ApiError;
 use crate::http::actor::Actor;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok};
+use crate::http::{AppState, json_ok, list_response};
 use crate::store::{Db, groups, list};
 
 fn not_found_get(id: &str) -> ApiError {
@@ -38,14 +38,15 @@ pub async fn list_groups(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = parse_list(&CUSTOMER_GROUP, query.as_deref())?;
-    let page = list::list(&state.db, &params, &[]).await?;
-    Ok(json_ok(&json!({
-        "customer_groups": page.rows,
-        "count": page.count,
-        "offset": params.offset,
-        "limit": params.limit,
-    })))
+    list_response(
+        &state,
+        &CUSTOMER_GROUP,
+        "customer_groups",
+        query.as_deref(),
+        &[],
+        serde_json::Value::Object,
+    )
+    .await
 }
 
 /// `POST /admin/customer-groups`: `{name, metadata?}`; a live group's name is a 400.

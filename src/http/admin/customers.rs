@@ -5,12 +5,12 @@ use axum::response::Response;
 use serde_json::json;
 
 use crate::domain::customer::{CUSTOMER_BODY, Fields, LINK_BODY};
-use crate::domain::query::{Selection, parse_list, parse_selection};
+use crate::domain::query::{Selection, parse_selection};
 use crate::domain::resource::CUSTOMER;
 use crate::error::ApiError;
 use crate::http::actor::Actor;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok};
+use crate::http::{AppState, json_ok, list_response};
 use crate::store::{Db, customers, list};
 
 /// The customer as the client asked to see it; `missing` is the 404 to answer when it is gone.
@@ -43,14 +43,15 @@ pub async fn list_customers(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = parse_list(&CUSTOMER, query.as_deref())?;
-    let page = list::list(&state.db, &params, &[]).await?;
-    Ok(json_ok(&json!({
-        "customers": page.rows,
-        "count": page.count,
-        "offset": params.offset,
-        "limit": params.limit,
-    })))
+    list_response(
+        &state,
+        &CUSTOMER,
+        "customers",
+        query.as_deref(),
+        &[],
+        serde_json::Value::Object,
+    )
+    .await
 }
 
 /// `POST /admin/customers`: 200 `{customer}`. The body is validated before the query, as Medusa
