@@ -316,21 +316,16 @@ pub async fn list(db: &Db, params: &ListParams, scope: &[Cond]) -> Result<Page, 
     let conds: Vec<Cond> = scope.iter().chain(params.conds.iter()).cloned().collect();
 
     let count_sql = count_sql(db.dialect(), resource, &conds);
-
-    let rows = if params.limit > 0 {
-        fetch_rows(
-            db,
-            resource,
-            &params.selection,
-            &conds,
-            &params.order,
-            Some((params.limit, params.offset)),
-        )
-        .await?
-    } else {
-        Vec::new()
+    let rows = async {
+        if params.limit > 0 {
+            let page = Some((params.limit, params.offset));
+            fetch_rows(db, resource, &params.selection, &conds, &params.order, page).await
+        } else {
+            Ok(Vec::new())
+        }
     };
-    let count = db.fetch_i64(count_sql).await?;
+    // the page and the count are independent: run them at once, on two connections
+    let (rows, count) = tokio::try_join!(rows, db.fetch_i64(count_sql))?;
     Ok(Page { rows, count })
 }
 
