@@ -67,7 +67,11 @@ pub fn from_basic(credentials: &str) -> Option<String> {
         String::from_utf8(STANDARD.decode(credentials).ok()?).ok()?
     };
     let token = raw.strip_suffix(':').unwrap_or(&raw);
-    (token.starts_with("sk_") && token.len() <= 128).then(|| token.to_string())
+    let well_formed = token.len() <= 128
+        && token[3.min(token.len())..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric());
+    (token.starts_with("sk_") && well_formed).then(|| token.to_string())
 }
 
 /// The SHA-256 of a token, the only form in which the cache holds it.

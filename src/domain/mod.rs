@@ -32,14 +32,14 @@ pub fn now_ms() -> OffsetDateTime {
 }
 
 pub fn truncate_ms(t: OffsetDateTime) -> OffsetDateTime {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.checked_to_offset(time::UtcOffset::UTC).unwrap_or(t);
     let ms = t.millisecond();
     t.replace_nanosecond(u32::from(ms) * 1_000_000).unwrap_or(t)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the one timestamp format on the wire and in SQLite.
 pub fn format_ts(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.checked_to_offset(time::UtcOffset::UTC).unwrap_or(t);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         t.year(),
@@ -58,7 +58,8 @@ pub fn parse_ts(raw: &str) -> Option<OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
     let s = raw.trim();
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t.to_offset(time::UtcOffset::UTC));
+        // a time whose UTC form falls outside years 1..9999 (`9999-12-31T23:59:59-01:00`) is no date
+        return t.checked_to_offset(time::UtcOffset::UTC);
     }
     let fmt_date = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(d) = time::Date::parse(s, &fmt_date) {
@@ -211,6 +212,10 @@ mod tests {
         );
         assert!(parse_ts("not-a-date").is_none());
         assert!(parse_ts("2024-13-01").is_none());
+        assert!(
+            parse_ts("9999-12-31T23:59:59-01:00").is_none(),
+            "past year 9999 in UTC"
+        );
     }
 
     #[test]

@@ -10,12 +10,19 @@ pub const MAX_DEPTH: usize = 5;
 /// Array indices above this stay object keys, so `a[999999999]=x` cannot allocate a huge array.
 const MAX_INDEX: usize = 1000;
 
+/// A map keeps insertion order and finds keys in O(1): a query of many distinct keys costs linear
+/// time, not quadratic.
+type Entries = indexmap::IndexMap<String, Node>;
+
 #[derive(Debug)]
 enum Node {
     Leaf(String),
     List(Vec<Node>),
-    Map(Vec<(String, Node)>),
+    Map(Entries),
 }
+
+/// At most this many `key=value` pairs in one query string or form body.
+pub const MAX_PAIRS: usize = 10_000;
 
 /// Why a query string could not be read.
 #[derive(Debug, PartialEq)]
@@ -85,17 +92,17 @@ fn insert(slot: &mut Option<Node>, path: &[String], value: String) {
         return;
     }
     let mut entries = match slot.take() {
-        None => Vec::new(),
+        None => Entries::new(),
         Some(Node::Map(entries)) => entries,
         Some(Node::List(items)) => items
             .into_iter()
             .enumerate()
             .map(|(i, n)| (i.to_string(), n))
             .collect(),
-        Some(Node::Leaf(old)) => vec![(old, Node::Leaf(String::new()))],
+        Some(Node::Leaf(old)) => Entries::from([(old, Node::Leaf(String::new()))]),
     };
-    match entries.iter_mut().find(|(k, _)| k == head) {
-        Some((_, node)) => {
+    match entries.get_mut(head.as_str()) {
+        Some(node) => {
             let mut child = Some(std::mem::replace(node, Node::Leaf(String::new())));
             insert(&mut child, tail, value);
             if let Some(c) = child {
@@ -106,7 +113,7 @@ fn insert(slot: &mut Option<Node>, path: &[String], value: String) {
             let mut child = None;
             insert(&mut child, tail, value);
             if let Some(c) = child {
-                entries.push((head.clone(), c));
+                entries.insert(head.clone(), c);
             }
         }
     }
@@ -142,15 +149,22 @@ fn to_value(node: Node) -> Value {
 
 /// Parses `a=1&b[]=2` into a JSON object of strings, arrays and objects.
 pub fn parse(raw: &str) -> Result<Map<String, Value>, QsError> {
-    let mut root: Option<Node> = Some(Node::Map(Vec::new()));
-    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+    let mut root: Option<Node> = Some(Node::Map(Entries::new()));
+    for (n, pair) in raw.split('&').filter(|p| !p.is_empty()).enumerate() {
+        if n >= MAX_PAIRS {
+            return Err(QsError(format!("Too many parameters: at most {MAX_PAIRS}")));
+        }
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode(k);
         if key.is_empty() {
             continue;
         }
+        let value = decode(v);
+        if key.contains('\0') || value.contains('\0') {
+            return Err(QsError("Text may not contain NUL (\\u0000) characters".into()));
+        }
         let path = key_path(&key)?;
-        insert(&mut root, &path, decode(v));
+        insert(&mut root, &path, value);
     }
     let mut map = match root.map(to_value) {
         Some(Value::Object(map)) => map,

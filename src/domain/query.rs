@@ -90,10 +90,49 @@ pub struct ListParams {
     pub conds: Vec<Cond>,
 }
 
+/// Bounds on one list request, so that no query string can make SQL unboundedly large or slow
+/// (SQLite caps expression depth at 1000; long search terms cost time per character).
+pub const MAX_QUERY_VALUE_CHARS: usize = 2000;
+pub const MAX_SEARCH_TERMS: usize = 32;
+pub const MAX_SEARCH_TERM_CHARS: usize = 100;
+pub const MAX_FILTER_VALUES: usize = 1000;
+
 /// Parses the raw query string into a JSON object, with Medusa's normalisation.
 pub fn parse_query_object(raw: Option<&str>) -> Result<Map<String, Value>, ApiError> {
     let map = qs::parse(raw.unwrap_or("")).map_err(|e| ApiError::invalid_request([e.0]))?;
-    qs::normalize(map).map_err(|e| ApiError::invalid_request([e.0]))
+    let map = qs::normalize(map).map_err(|e| ApiError::invalid_request([e.0]))?;
+    for (key, value) in &map {
+        if longest_string(value) > MAX_QUERY_VALUE_CHARS {
+            return Err(ApiError::invalid_request([format!(
+                "Value for field '{key}' too big, expected at most: '{MAX_QUERY_VALUE_CHARS}' characters"
+            )]));
+        }
+    }
+    Ok(map)
+}
+
+fn longest_string(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.chars().count(),
+        Value::Array(items) => items.iter().map(longest_string).max().unwrap_or(0),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| k.chars().count().max(longest_string(v)))
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// How many values and branches a filter tree holds.
+fn weight(cond: &Cond) -> usize {
+    match cond {
+        Cond::And(parts) | Cond::Or(parts) => 1 + parts.iter().map(weight).sum::<usize>(),
+        Cond::In { values, .. } => values.len().max(1),
+        Cond::Search(tokens) => tokens.len(),
+        Cond::Related { cond, .. } => 1 + weight(cond),
+        Cond::Cmp { .. } => 1,
+    }
 }
 
 const LIST_CONTROLS: &[&str] = &[
@@ -138,7 +177,15 @@ pub fn parse_list(resource: &'static Resource, raw: Option<&str>) -> Result<List
         match q {
             Value::String(s) => {
                 let tokens: Vec<String> = s.split_whitespace().map(str::to_lowercase).collect();
-                if !tokens.is_empty() {
+                if tokens.len() > MAX_SEARCH_TERMS {
+                    issues.push(format!(
+                        "Value for field 'q' too big, expected at most: '{MAX_SEARCH_TERMS}' terms"
+                    ));
+                } else if tokens.iter().any(|t| t.chars().count() > MAX_SEARCH_TERM_CHARS) {
+                    issues.push(format!(
+                        "Value for field 'q' too big, expected terms of at most: '{MAX_SEARCH_TERM_CHARS}' characters"
+                    ));
+                } else if !tokens.is_empty() {
                     conds.push(Cond::Search(tokens));
                 }
             }
@@ -150,6 +197,11 @@ pub fn parse_list(resource: &'static Resource, raw: Option<&str>) -> Result<List
         .filter(|(k, _)| !LIST_CONTROLS.contains(&k.as_str()))
         .collect();
     conds.extend(parse_filters(resource, &filters, "", &mut issues));
+    if conds.iter().map(weight).sum::<usize>() > MAX_FILTER_VALUES {
+        issues.push(format!(
+            "The filters are too large: at most {MAX_FILTER_VALUES} values and conditions in one request"
+        ));
+    }
     if !issues.is_empty() {
         return Err(ApiError::invalid_request(issues));
     }

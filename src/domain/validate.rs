@@ -51,6 +51,21 @@ impl BodyField {
     }
 }
 
+/// The longest text a body field may hold, in characters: PostgreSQL's btree indexes refuse entries
+/// over 2704 bytes, and 500 characters of 4-byte UTF-8 stay under that on both back-ends alike.
+pub const MAX_TEXT_CHARS: usize = 500;
+
+/// Whether a JSON value holds a NUL character in any string or key: PostgreSQL cannot store one,
+/// so it is refused on both back-ends alike.
+pub fn contains_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(contains_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || contains_nul(v)),
+        _ => false,
+    }
+}
+
 /// How JavaScript's `String(value)` prints a value, which Medusa puts in `got: '...'`.
 pub fn js_string(value: &Value) -> String {
     match value {
@@ -82,6 +97,13 @@ fn check(field: &BodyField, value: &Value) -> Option<String> {
     match (field.ty, value) {
         (FieldType::NullableString | FieldType::NullableEmail | FieldType::NullableRecord, Value::Null) => {
             None
+        }
+        (FieldType::NullableString | FieldType::String | FieldType::NullableEmail, Value::String(s))
+            if s.chars().count() > MAX_TEXT_CHARS =>
+        {
+            Some(format!(
+                "Value for field '{name}' too big, expected at most: '{MAX_TEXT_CHARS}' characters"
+            ))
         }
         (FieldType::NullableString | FieldType::String, Value::String(_)) => None,
         (FieldType::NullableEmail, Value::String(s)) => {

@@ -134,7 +134,10 @@ fn http_date(t: time::OffsetDateTime) -> String {
     let fmt = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
-    t.to_offset(time::UtcOffset::UTC).format(&fmt).unwrap_or_default()
+    t.checked_to_offset(time::UtcOffset::UTC)
+        .unwrap_or(t)
+        .format(&fmt)
+        .unwrap_or_default()
 }
 
 /// `POST /auth/token/refresh`: a new token for the bearer or session user, same claims, new expiry.

@@ -32,9 +32,15 @@ impl FromRequest<AppState> for Body {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-        let bytes = axum::body::to_bytes(req.into_body(), limit)
-            .await
-            .map_err(|_| ApiError::PayloadTooLarge)?;
+        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|e| {
+            // over the limit is a 413; a body cut short or otherwise unreadable is the client's 400
+            let inner = e.into_inner();
+            if inner.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::InvalidData(format!("The request body could not be read: {inner}"))
+            }
+        })?;
         let is_blank = bytes.iter().all(u8::is_ascii_whitespace);
         match content_type.as_deref() {
             None | Some("application/json") => {}
@@ -42,7 +48,7 @@ impl FromRequest<AppState> for Body {
             Some("application/x-www-form-urlencoded") => {
                 let text = String::from_utf8_lossy(&bytes);
                 let map = qs::parse(&text).map_err(|e| ApiError::invalid_request([e.0]))?;
-                return Ok(Body(Value::Object(map)));
+                return refuse_nul(Value::Object(map)).map(Body);
             }
             Some(other) if is_blank => {
                 let _ = other;
@@ -57,8 +63,17 @@ impl FromRequest<AppState> for Body {
         if is_blank {
             return Ok(Body(Value::Object(Default::default())));
         }
-        serde_json::from_slice(&bytes)
-            .map(Body)
-            .map_err(|e| ApiError::InvalidData(format!("Malformed JSON body: {e}")))
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::InvalidData(format!("Malformed JSON body: {e}")))?;
+        refuse_nul(value).map(Body)
     }
+}
+
+fn refuse_nul(value: Value) -> Result<Value, ApiError> {
+    if crate::domain::validate::contains_nul(&value) {
+        return Err(ApiError::invalid_request([
+            "Text may not contain NUL (\\u0000) characters".to_string(),
+        ]));
+    }
+    Ok(value)
 }

@@ -111,6 +111,14 @@ async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> Response {
 /// The request id (the client's `x-request-id` if sane, else a new one), a span carrying it,
 /// the id echoed on the response, and one log line per request.
 async fn request_context(req: Request, next: Next) -> Response {
+    // A path that does not decode to text without NUL names nothing that can exist: answer it here,
+    // in JSON, before any extractor (or database) sees it.
+    let path_ok = percent_encoding::percent_decode_str(req.uri().path())
+        .decode_utf8()
+        .is_ok_and(|p| !p.contains('\0'));
+    if !path_ok {
+        return ApiError::NotFound(format!("Cannot {} {}", req.method(), req.uri().path())).into_response();
+    }
     let id = req
         .headers()
         .get("x-request-id")

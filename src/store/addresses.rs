@@ -3,7 +3,7 @@
 //! index makes a second default impossible even when two requests race.
 
 use super::customers::missing_relation;
-use super::records;
+use super::records::{self, Lock};
 use super::{Db, Param, StoreError, Tx};
 use crate::domain::customer::{ADDRESS_SEARCH, Fields};
 use crate::domain::new_id;
@@ -67,7 +67,7 @@ fn lost_every_race(customer_id: &str) -> StoreError {
 }
 
 async fn try_create(tx: &mut Tx, customer_id: &str, id: &str, fields: &Fields) -> Result<bool, StoreError> {
-    if !records::exists(tx, &CUSTOMER, customer_id).await? {
+    if !records::exists(tx, &CUSTOMER, customer_id, Lock::Update).await? {
         return Ok(false);
     }
     clear_defaults(tx, customer_id, id, fields).await?;
@@ -93,7 +93,7 @@ pub async fn create(db: &Db, customer_id: &str, fields: &Fields) -> Result<Strin
 
 /// Whether this live address belongs to this live customer (locks the customer on PostgreSQL).
 async fn owned(tx: &mut Tx, customer_id: &str, address_id: &str) -> Result<bool, StoreError> {
-    if !records::exists(tx, &CUSTOMER, customer_id).await? {
+    if !records::exists(tx, &CUSTOMER, customer_id, Lock::Update).await? {
         return Ok(false);
     }
     let mut sql = tx.sql();
@@ -146,7 +146,7 @@ pub async fn update(
 /// customer that does not exist, is `Ok(false)`: nothing is deleted.
 pub async fn delete(db: &Db, customer_id: &str, address_id: &str) -> Result<bool, StoreError> {
     let mut tx = db.begin().await?;
-    if !records::exists(&mut tx, &CUSTOMER, customer_id).await? {
+    if !records::exists(&mut tx, &CUSTOMER, customer_id, Lock::Update).await? {
         return Ok(false);
     }
     let mut sql = tx.sql();

@@ -1,6 +1,6 @@
 //! Customers: create, update, soft delete, group memberships.
 
-use super::records;
+use super::records::{self, Lock};
 use super::{Db, Param, StoreError, Tx};
 use crate::domain::customer::{CUSTOMER_SEARCH, Fields};
 use crate::domain::resource::{CUSTOMER, CUSTOMER_GROUP, ColKind};
@@ -104,21 +104,23 @@ pub async fn remove_links(
     customer_ids: &[String],
     group_ids: &[String],
 ) -> Result<(), StoreError> {
-    if customer_ids.is_empty() || group_ids.is_empty() {
-        return Ok(());
+    for customers in customer_ids.chunks(records::CHUNK) {
+        for groups in group_ids.chunks(records::CHUNK) {
+            let mut sql = tx.sql();
+            sql.push("DELETE FROM customer_group_customer WHERE customer_id IN (")
+                .bind_list(customers.iter().map(|i| Param::Text(Some(i.clone()))))
+                .push(") AND customer_group_id IN (")
+                .bind_list(groups.iter().map(|i| Param::Text(Some(i.clone()))))
+                .push(")");
+            tx.execute(sql).await?;
+        }
     }
-    let mut sql = tx.sql();
-    sql.push("DELETE FROM customer_group_customer WHERE customer_id IN (")
-        .bind_list(customer_ids.iter().map(|i| Param::Text(Some(i.clone()))))
-        .push(") AND customer_group_id IN (")
-        .bind_list(group_ids.iter().map(|i| Param::Text(Some(i.clone()))))
-        .push(")");
-    tx.execute(sql).await?;
     Ok(())
 }
 
 /// Adds every customer to every group. Adding twice leaves one membership; an unknown (or deleted)
 /// customer or group is Medusa's 404 and, the caller's transaction being dropped, changes nothing.
+/// Rows go in sorted, in bounded statements, so concurrent batches take their locks in one order.
 pub async fn add_links(
     tx: &mut Tx,
     customer_ids: &[String],
@@ -134,31 +136,35 @@ pub async fn add_links(
     if let Some(missing) = records::first_missing(tx, &CUSTOMER_GROUP, group_ids).await? {
         return Err(missing_relation("customer_group_id", &missing));
     }
+    let mut pairs: Vec<(&String, &String)> = customer_ids
+        .iter()
+        .flat_map(|c| group_ids.iter().map(move |g| (c, g)))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
     let now = now_ms();
-    let mut sql = tx.sql();
-    sql.push(
-        "INSERT INTO customer_group_customer (id, customer_id, customer_group_id, created_by, created_at, updated_at) VALUES ",
-    );
-    let mut first = true;
-    for c in customer_ids {
-        for g in group_ids {
-            if !first {
+    for chunk in pairs.chunks(records::CHUNK / 6) {
+        let mut sql = tx.sql();
+        sql.push(
+            "INSERT INTO customer_group_customer (id, customer_id, customer_group_id, created_by, created_at, updated_at) VALUES ",
+        );
+        for (i, (c, g)) in chunk.iter().enumerate() {
+            if i > 0 {
                 sql.push(", ");
             }
-            first = false;
             sql.push("(").bind_list([
                 Param::Text(Some(new_id("cusgc"))),
-                Param::Text(Some(c.clone())),
-                Param::Text(Some(g.clone())),
+                Param::Text(Some((*c).clone())),
+                Param::Text(Some((*g).clone())),
                 Param::Text(Some(created_by.to_string())),
                 Param::Time(Some(now)),
                 Param::Time(Some(now)),
             ]);
             sql.push(")");
         }
+        sql.push(" ON CONFLICT (customer_id, customer_group_id) DO NOTHING");
+        tx.execute(sql).await?;
     }
-    sql.push(" ON CONFLICT (customer_id, customer_group_id) DO NOTHING");
-    tx.execute(sql).await?;
     Ok(())
 }
 
@@ -170,8 +176,18 @@ pub async fn set_groups(
     remove: &[String],
     created_by: &str,
 ) -> Result<(), StoreError> {
+    super::retrying(|| try_set_groups(db, customer_id, add, remove, created_by)).await
+}
+
+async fn try_set_groups(
+    db: &Db,
+    customer_id: &str,
+    add: &[String],
+    remove: &[String],
+    created_by: &str,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
-    if !records::exists(&mut tx, &CUSTOMER, customer_id).await? {
+    if !records::exists(&mut tx, &CUSTOMER, customer_id, Lock::Share).await? {
         return Err(missing_relation("customer_id", customer_id));
     }
     let me = [customer_id.to_string()];

@@ -1,7 +1,7 @@
 //! Customer groups: create, update, soft delete, members.
 
 use super::customers::{add_links, missing_relation, remove_links};
-use super::records;
+use super::records::{self, Lock};
 use super::{Db, Param, StoreError};
 use crate::domain::customer::{Fields, GROUP_SEARCH};
 use crate::domain::new_id;
@@ -64,8 +64,18 @@ pub async fn set_customers(
     remove: &[String],
     created_by: &str,
 ) -> Result<(), StoreError> {
+    super::retrying(|| try_set_customers(db, group_id, add, remove, created_by)).await
+}
+
+async fn try_set_customers(
+    db: &Db,
+    group_id: &str,
+    add: &[String],
+    remove: &[String],
+    created_by: &str,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
-    if !records::exists(&mut tx, &CUSTOMER_GROUP, group_id).await? {
+    if !records::exists(&mut tx, &CUSTOMER_GROUP, group_id, Lock::Share).await? {
         return Err(missing_relation("customer_group_id", group_id));
     }
     let me = [group_id.to_string()];

@@ -46,6 +46,11 @@ impl StoreError {
     pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
     }
+    /// A deadlock or serialization failure: the transaction lost a race and may simply run again.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(db)) if matches!(db.code().as_deref(), Some("40P01" | "40001")))
+    }
+
     pub fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
         matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation)
     }
@@ -148,6 +153,21 @@ impl Db {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+}
+
+/// Runs a transaction again (up to three times in all) when it lost a deadlock or serialization race.
+pub async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(e) if e.is_retryable() && tries < 2 => tries += 1,
+            other => return other,
+        }
     }
 }
 

@@ -123,7 +123,7 @@ pub async fn update(
 }
 
 /// Whether a live (not deleted) row with this id exists; locks it on PostgreSQL.
-pub async fn exists(tx: &mut Tx, resource: &Resource, id: &str) -> Result<bool, StoreError> {
+pub async fn exists(tx: &mut Tx, resource: &Resource, id: &str, lock: Lock) -> Result<bool, StoreError> {
     let mut sql = tx.sql();
     sql.push("SELECT id FROM ")
         .push(resource.table)
@@ -132,10 +132,27 @@ pub async fn exists(tx: &mut Tx, resource: &Resource, id: &str) -> Result<bool, 
     if resource.soft_delete {
         sql.push(" AND deleted_at IS NULL");
     }
-    let lock = for_update(sql.dialect);
-    sql.push(lock);
+    if sql.dialect == super::Dialect::Postgres {
+        sql.push(match lock {
+            Lock::Share => " FOR SHARE",
+            Lock::Update => " FOR UPDATE",
+        });
+    }
     Ok(!tx.fetch(sql, &[ColKind::Text]).await?.is_empty())
 }
+
+/// How `exists` holds the row it found until the transaction ends (PostgreSQL; SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lock {
+    /// Not deleted meanwhile; other requests may hold it too (links from both sides at once).
+    Share,
+    /// Not deleted, and one writer at a time (a customer's default addresses).
+    Update,
+}
+
+/// How many ids one statement binds at most (SQLite allows 32,766 parameters, PostgreSQL 65,535).
+pub const CHUNK: usize = 500;
 
 /// Of `ids`, the first that is not a live row (in the order given), if any.
 pub async fn first_missing(
@@ -143,25 +160,28 @@ pub async fn first_missing(
     resource: &Resource,
     ids: &[String],
 ) -> Result<Option<String>, StoreError> {
-    if ids.is_empty() {
-        return Ok(None);
+    let mut found = std::collections::HashSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql = tx.sql();
+        sql.push("SELECT id FROM ")
+            .push(resource.table)
+            .push(" WHERE id IN (");
+        sql.bind_list(chunk.iter().map(|i| Param::Text(Some(i.clone()))));
+        sql.push(")");
+        if resource.soft_delete {
+            sql.push(" AND deleted_at IS NULL");
+        }
+        for row in tx.fetch(sql, &[ColKind::Text]).await? {
+            if let Some(id) = row
+                .into_iter()
+                .next()
+                .and_then(|v| v.as_str().map(str::to_string))
+            {
+                found.insert(id);
+            }
+        }
     }
-    let mut sql = tx.sql();
-    sql.push("SELECT id FROM ")
-        .push(resource.table)
-        .push(" WHERE id IN (");
-    sql.bind_list(ids.iter().map(|i| Param::Text(Some(i.clone()))));
-    sql.push(")");
-    if resource.soft_delete {
-        sql.push(" AND deleted_at IS NULL");
-    }
-    let found: Vec<String> = tx
-        .fetch(sql, &[ColKind::Text])
-        .await?
-        .into_iter()
-        .filter_map(|r| r.into_iter().next().and_then(|v| v.as_str().map(str::to_string)))
-        .collect();
-    Ok(ids.iter().find(|i| !found.contains(i)).cloned())
+    Ok(ids.iter().find(|i| !found.contains(*i)).cloned())
 }
 
 /// Marks a live row deleted; returns whether there was one (deleting twice changes nothing).

@@ -13,6 +13,7 @@ mod customer_groups;
 mod customers_by_id;
 mod customers_create;
 mod customers_list;
+mod hostile;
 mod http;
 mod process;
 mod query_plans;
