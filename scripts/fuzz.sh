@@ -51,7 +51,7 @@ for backend in "${backends[@]}"; do
   "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" -H "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,fuzzing --max-examples "$examples" -w 2 --no-color >"$work/st-$backend.txt" 2>&1 || status=$?
-  tail -25 "$work/st-$backend.txt"
+  if [[ $status -eq 0 ]]; then tail -8 "$work/st-$backend.txt"; else cat "$work/st-$backend.txt"; fi
   generated=$(grep -oE '[0-9]+ generated' "$work/st-$backend.txt" | tail -1 | grep -oE '[0-9]+' || echo 0)
   total=$((total + generated))
   if grep -q -i panick "$work/server-$backend.log"; then echo "the server panicked"; status=1; fi
