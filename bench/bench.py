@@ -232,7 +232,7 @@ class Database:
             self.path = os.path.join(args.workdir, f"bench-{tag}.db")
             self.url = f"sqlite://{self.path}"
         else:
-            self.name = f"clientele_bench_{tag}"
+            self.name = f"cbench_{tag}"
             self.url = f"{args.pg_url.rstrip('/')}/{self.name}"
 
     def exists(self):
@@ -428,8 +428,10 @@ def capture(db, binary, scs, workdir, nonce):
                 continue
             check_count(sc, body, failures)
             # sqlx logs a statement when it completes, so the answer's statements are in the log
+            # the data statements only: not BEGIN/COMMIT, nor the PRAGMAs/SETs of a pool
+            # connection opened while serving this request
             stmts = [s for s in parse_statements(logfile).get(rid, [])
-                     if s.upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+                     if s.split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")]
             if not stmts:
                 failures.append(f"{sc['name']}: no SQL captured (is sqlx logging at debug?)")
                 continue
@@ -964,10 +966,11 @@ def main():
                     help="seconds per floor run, 0 for none (default 10)")
     ap.add_argument("--runs", type=int, default=1, help="runs per figure, the median is reported")
     ap.add_argument("--scenarios", default=None, help="only scenarios whose names contain these")
-    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "clientele"))
+    ap.add_argument("--bin", default=os.environ.get("BENCH_BIN",
+                                                    os.path.join(ROOT, "target", "release", "clientele")))
     ap.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL",
                                                        "postgres://postgres@127.0.0.1:5432"))
-    ap.add_argument("--workdir", default=os.environ.get("BENCH_WORKDIR", "/tmp/clientele-bench"))
+    ap.add_argument("--workdir", default=os.environ.get("BENCH_WORKDIR", "/tmp/cbench"))
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--keep", action="store_true", help="keep the seeded databases")
     ap.add_argument("--reuse", action="store_true", help="reuse databases kept by --keep")
@@ -990,8 +993,11 @@ def main():
     os.makedirs(args.workdir, exist_ok=True)
     if not os.access(args.bin, os.X_OK):
         sys.exit(f"bench: no server binary at {args.bin} (bench/run.sh builds it)")
-    # run a private copy, so that a rebuild during the benchmark does not swap the binary
-    private = os.path.join(args.workdir, "clientele")
+    # Run a private copy, so that a rebuild during the benchmark does not swap the binary. No
+    # command line of the benchmark's processes names "clientele" (the binary comes through
+    # BENCH_BIN, the databases are cbench_*), so a `pkill -f clientele` aimed at stray test servers
+    # does not end a benchmark run.
+    private = os.path.join(args.workdir, "server")
     shutil.copy2(args.bin, private)
     args.commit = git_commit() if os.path.realpath(args.bin).startswith(ROOT) else "? (CLIENTELE_BIN)"
     args.bin = private

@@ -7,7 +7,7 @@
 # Builds the release binary (unless CLIENTELE_BIN names one), installs wrk (and the PostgreSQL
 # client tools) from the OS packages if missing, then runs bench/bench.py with the same arguments.
 # PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432, trust auth); the
-# benchmark creates and drops its own clientele_bench_* databases there.
+# benchmark creates and drops its own cbench_* databases there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,8 +35,8 @@ fi
 if [[ -n ${CLIENTELE_BIN:-} ]]; then
   bin=$CLIENTELE_BIN
 else
-  cargo build --release --quiet --bin clientele
+  cargo build --release --quiet
   bin=target/release/clientele
 fi
 
-exec python3 bench/bench.py --bin "$bin" "$@"
+BENCH_BIN=$bin exec python3 bench/bench.py "$@"
