@@ -196,12 +196,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::User {
             command: UserCommand::Create { email, password },
         } => {
-            let db = Db::connect(&config.database_url)
-                .await
-                .map_err(|e| e.to_string())?;
-            clientele::store::migrate::run(&db)
-                .await
-                .map_err(|e| e.to_string())?;
+            let db = migrated(&config.database_url).await?;
             let id = clientele::create_user(&db, &email, &password)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -211,12 +206,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::ApiKey {
             command: ApiKeyCommand::Create { title },
         } => {
-            let db = Db::connect(&config.database_url)
-                .await
-                .map_err(|e| e.to_string())?;
-            clientele::store::migrate::run(&db)
-                .await
-                .map_err(|e| e.to_string())?;
+            let db = migrated(&config.database_url).await?;
             let (id, token) = clientele::create_api_key(&db, &title, "secret", "cli")
                 .await
                 .map_err(|e| e.to_string())?;
@@ -225,6 +215,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// A connection to a database brought up to the current schema.
+async fn migrated(url: &str) -> Result<Db, String> {
+    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    clientele::store::migrate::run(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(db)
 }
 
 /// `CLIENTELE_LISTEN` for a bare `clientele`, as for `clientele serve`.

@@ -17,7 +17,9 @@ pub async fn create(db: &Db, email: &str, password_hash: &str) -> Result<String,
     let user_id = new_id("user");
     let identity_id = new_id("authid");
     let now = now_ms();
-    let mut sql = db.sql();
+    // the user and its identity are one write: never a user who cannot log in
+    let mut tx = db.begin().await?;
+    let mut sql = tx.sql();
     sql.push("INSERT INTO app_user (id, email, created_at, updated_at) VALUES (");
     sql.bind_list([
         Param::Text(Some(user_id.clone())),
@@ -26,16 +28,11 @@ pub async fn create(db: &Db, email: &str, password_hash: &str) -> Result<String,
         Param::Time(Some(now)),
     ]);
     sql.push(")");
-    let exists = || StoreError::Unique(format!("User with email: {email}, already exists."));
-    match db.execute(sql).await {
-        Err(StoreError::Db(e)) if StoreError::is_unique_violation(&e) => return Err(exists()),
-        other => other?,
-    };
-    let mut sql = db.sql();
-    sql.push(
+    let mut identity = tx.sql();
+    identity.push(
         "INSERT INTO auth_identity (id, provider, entity_id, password_hash, user_id, created_at, updated_at) VALUES (",
     );
-    sql.bind_list([
+    identity.bind_list([
         Param::Text(Some(identity_id)),
         Param::Text(Some("emailpass".into())),
         Param::Text(Some(email.to_string())),
@@ -44,10 +41,17 @@ pub async fn create(db: &Db, email: &str, password_hash: &str) -> Result<String,
         Param::Time(Some(now)),
         Param::Time(Some(now)),
     ]);
-    sql.push(")");
-    match db.execute(sql).await {
-        Ok(_) => Ok(user_id),
-        Err(StoreError::Db(e)) if StoreError::is_unique_violation(&e) => Err(exists()),
+    identity.push(")");
+    let written = async {
+        tx.execute(sql).await?;
+        tx.execute(identity).await?;
+        tx.commit().await
+    };
+    match written.await {
+        Ok(()) => Ok(user_id),
+        Err(StoreError::Db(e)) if StoreError::is_unique_violation(&e) => Err(StoreError::Unique(format!(
+            "User with email: {email}, already exists."
+        ))),
         Err(e) => Err(e),
     }
 }

@@ -228,3 +228,21 @@ async fn failed_logins_from_one_address_are_limited_on_every_process() {
     two.cleanup().await;
     app.cleanup().await;
 }
+
+both_backends! {
+    async fn a_refused_user_create_writes_nothing(app) {
+        // a deleted user still holds its email identity: creating the email again must fail whole
+        let mut soft = app.db.sql();
+        soft.push("UPDATE app_user SET deleted_at = updated_at");
+        app.db.execute(soft).await.unwrap();
+        let before = {
+            let mut q = app.db.sql();
+            q.push("SELECT COUNT(*) FROM app_user");
+            app.db.fetch_i64(q).await.unwrap()
+        };
+        assert!(clientele::store::users::create(&app.db, ADMIN_EMAIL, "hash").await.is_err());
+        let mut q = app.db.sql();
+        q.push("SELECT COUNT(*) FROM app_user");
+        assert_eq!(app.db.fetch_i64(q).await.unwrap(), before, "no user without an identity");
+    }
+}
