@@ -39,4 +39,12 @@ else
   bin=target/release/clientele
 fi
 
-BENCH_BIN=$bin exec python3 bench/bench.py "$@"
+# Python's own sqlite3 links the OS's SQLite (3.40 on Debian 12), older than the server's: the
+# SQLite floor and the seeder use sqlean.py (a current SQLite) from a private virtualenv.
+venv=target/bench-venv
+if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import sqlean' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/requirements.txt
+fi
+
+BENCH_BIN=$bin exec "$venv/bin/python" bench/bench.py "$@"

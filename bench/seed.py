@@ -40,7 +40,12 @@ import json
 import multiprocessing
 import os
 import random
-import sqlite3
+try:
+    # a current SQLite (the server bundles one): Debian's 3.40 lacks ORDER BY inside aggregates,
+    # which the server's list statements use. run.sh installs it; plain sqlite3 is the fallback.
+    import sqlean as sqlite3
+except ImportError:
+    import sqlite3
 import subprocess
 import sys
 import threading

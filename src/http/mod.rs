@@ -31,23 +31,52 @@ pub struct AppState {
 }
 
 /// `{<key>: rows, count, offset, limit}`: a list route's answer, for any resource, within `scope`.
+/// The rows arrive as JSON text from the database and are copied into the body as they are.
 pub async fn list_response(
     state: &AppState,
     resource: &'static crate::domain::resource::Resource,
-    key: &str,
+    key: &'static str,
     query: Option<&str>,
     scope: &[crate::domain::query::Cond],
-    shape: impl Fn(serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
 ) -> Result<Response, ApiError> {
+    let (params, page) = list_page(state, resource, query, scope).await?;
+    let mut body = String::with_capacity(page.rows.len() + key.len() + 64);
+    body.push_str("{\"");
+    body.push_str(key);
+    body.push_str("\":");
+    body.push_str(&page.rows);
+    body.push_str(&format!(
+        ",\"count\":{},\"offset\":{},\"limit\":{}}}",
+        page.count, params.offset, params.limit
+    ));
+    Ok(raw_json_ok(body))
+}
+
+/// The parsed query and the page it selects.
+pub async fn list_page(
+    state: &AppState,
+    resource: &'static crate::domain::resource::Resource,
+    query: Option<&str>,
+    scope: &[crate::domain::query::Cond],
+) -> Result<(crate::domain::query::ListParams, crate::store::list::Page), ApiError> {
     let params = crate::domain::query::parse_list(resource, query)?;
     let page = crate::store::list::list(&state.db, &params, scope).await?;
-    let rows: Vec<serde_json::Value> = page.rows.into_iter().map(shape).collect();
-    let mut body = serde_json::Map::new();
-    body.insert(key.to_string(), serde_json::Value::Array(rows));
-    body.insert("count".into(), page.count.into());
-    body.insert("offset".into(), params.offset.into());
-    body.insert("limit".into(), params.limit.into());
-    Ok(json_ok(&serde_json::Value::Object(body)))
+    Ok((params, page))
+}
+
+/// 200 with `{"<key>": <JSON text>}` as the body (a record rendered by the database).
+pub fn wrapped_json_ok(key: &'static str, record: &str) -> Response {
+    raw_json_ok(format!("{{\"{key}\":{record}}}"))
+}
+
+/// 200 with a body that is already JSON text.
+pub fn raw_json_ok(body: String) -> Response {
+    let mut resp = (StatusCode::OK, body).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    resp
 }
 
 /// 200 with a JSON body.

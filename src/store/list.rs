@@ -6,12 +6,13 @@ use serde_json::{Map, Value};
 use super::sql::{Param, Sql, escape_like};
 use super::{Db, Dialect, StoreError};
 use crate::domain::query::{CmpOp, Cond, ListParams, OrderBy, Scalar, Selection};
-use crate::domain::resource::{ColKind, Column, Join, Resource};
+use crate::domain::resource::{ColKind, Column, Join, Relation, Resource};
 
 /// One page of rows and the total count matching the filters.
 #[derive(Debug)]
 pub struct Page {
-    pub rows: Vec<Map<String, Value>>,
+    /// The page as a JSON array, rendered by the database.
+    pub rows: String,
     pub count: i64,
 }
 
@@ -245,30 +246,70 @@ fn write_order(sql: &mut Sql, order: &[OrderBy]) {
     }
 }
 
-fn select_columns(sql: &mut Sql, alias: &str, columns: &[&'static Column]) {
+/// `SELECT COUNT(*)` of the rows a list would page through.
+pub fn count_sql(dialect: Dialect, resource: &Resource, conds: &[Cond]) -> Sql {
+    let mut sql = Sql::new(dialect);
+    write_count(&mut sql, resource, conds);
+    sql
+}
+
+fn write_count(sql: &mut Sql, resource: &Resource, conds: &[Cond]) {
+    if let (Some(counter), true) = (resource.live_count, conds.is_empty()) {
+        sql.push("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ")
+            .push(counter);
+        return;
+    }
+    sql.push("SELECT COUNT(*) FROM ").push(resource.table).push(" t");
+    write_where(sql, resource, conds);
+}
+
+/// The columns a page query reads: `id` first, always (relations are attached by it), then the
+/// selected columns, then any ordering column not selected (the rows are ordered again by them
+/// when they are aggregated into one JSON array).
+fn page_columns(
+    resource: &'static Resource,
+    selection: &Selection,
+    order: &[OrderBy],
+) -> Result<Vec<&'static Column>, StoreError> {
+    let id_col = resource
+        .column("id")
+        .ok_or_else(|| StoreError::Other("resource without id".into()))?;
+    let mut columns: Vec<&'static Column> = vec![id_col];
+    for c in selection.columns.iter().chain(order.iter().map(|o| &o.column)) {
+        if !columns.iter().any(|have| have.name == c.name) {
+            columns.push(c);
+        }
+    }
+    Ok(columns)
+}
+
+fn write_select(
+    sql: &mut Sql,
+    resource: &'static Resource,
+    columns: &[&'static Column],
+    conds: &[Cond],
+    order: &[OrderBy],
+    page: Option<(i64, i64)>,
+) {
+    sql.push("SELECT ");
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
-        sql.push(alias).push(".").push(c.name);
+        sql.push("t.").push(c.name);
+    }
+    sql.push(" FROM ").push(resource.table).push(" t");
+    write_where(sql, resource, conds);
+    write_order(sql, order);
+    if let Some((limit, offset)) = page {
+        sql.push(" LIMIT ")
+            .bind(Param::Int(limit))
+            .push(" OFFSET ")
+            .bind(Param::Int(offset));
     }
 }
 
-/// `SELECT COUNT(*)` of the rows a list would page through.
-pub fn count_sql(dialect: Dialect, resource: &Resource, conds: &[Cond]) -> Sql {
-    let mut sql = Sql::new(dialect);
-    if let (Some(counter), true) = (resource.live_count, conds.is_empty()) {
-        sql.push("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM ")
-            .push(counter);
-        return sql;
-    }
-    sql.push("SELECT COUNT(*) FROM ").push(resource.table).push(" t");
-    write_where(&mut sql, resource, conds);
-    sql
-}
-
-/// The page query of a list; returns it with the columns it reads (`id` first, always: relations
-/// are attached by it, even when the client did not ask for it).
+/// The page query of a list: the rows' columns, filtered, ordered and paged by indexes.
 pub fn select_sql(
     dialect: Dialect,
     resource: &'static Resource,
@@ -276,30 +317,16 @@ pub fn select_sql(
     conds: &[Cond],
     order: &[OrderBy],
     page: Option<(i64, i64)>,
-) -> Result<(Sql, Vec<&'static Column>), StoreError> {
-    let id_col = resource
-        .column("id")
-        .ok_or_else(|| StoreError::Other("resource without id".into()))?;
-    let mut columns: Vec<&'static Column> = vec![id_col];
-    columns.extend(selection.columns.iter().copied().filter(|c| c.name != "id"));
+) -> Result<Sql, StoreError> {
+    let columns = page_columns(resource, selection, order)?;
     let mut sql = Sql::new(dialect);
-    sql.push("SELECT ");
-    select_columns(&mut sql, "t", &columns);
-    sql.push(" FROM ").push(resource.table).push(" t");
-    write_where(&mut sql, resource, conds);
-    write_order(&mut sql, order);
-    if let Some((limit, offset)) = page {
-        sql.push(" LIMIT ")
-            .bind(Param::Int(limit))
-            .push(" OFFSET ")
-            .bind(Param::Int(offset));
-    }
-    Ok((sql, columns))
+    write_select(&mut sql, resource, &columns, conds, order, page);
+    Ok(sql)
 }
 
-/// The SQL a list request runs (page and count), for plans and benchmarks.
+/// The two parts of a list request (page and count), for plans; `list_statement` runs them as one.
 pub fn list_sql(dialect: Dialect, params: &ListParams) -> Result<(Sql, Sql), StoreError> {
-    let (select, _) = select_sql(
+    let select = select_sql(
         dialect,
         params.resource,
         &params.selection,
@@ -310,33 +337,179 @@ pub fn list_sql(dialect: Dialect, params: &ListParams) -> Result<(Sql, Sql), Sto
     Ok((select, count_sql(dialect, params.resource, &params.conds)))
 }
 
-/// Lists rows of `params.resource` matching its filters and `scope`, with the total count.
-pub async fn list(db: &Db, params: &ListParams, scope: &[Cond]) -> Result<Page, StoreError> {
-    let resource = params.resource;
-    let conds: Vec<Cond> = scope.iter().chain(params.conds.iter()).cloned().collect();
+/// The SQL expression that renders column `c` of the row aliased `alias` as the JSON value Medusa
+/// shows: timestamps as `2024-01-02T03:04:05.678Z`, booleans as `true`/`false`, metadata as the
+/// object itself (SQLite keeps timestamps as that text already, and booleans as 0/1).
+fn write_json_value(sql: &mut Sql, alias: &str, c: &Column) {
+    match (sql.dialect, c.kind) {
+        (_, ColKind::Text)
+        | (Dialect::Sqlite, ColKind::Time)
+        | (Dialect::Postgres, ColKind::Bool | ColKind::Json) => {
+            sql.push(alias).push(".").push(c.name);
+        }
+        (Dialect::Postgres, ColKind::Time) => {
+            // migrations/postgres/0004: `to_char` in Medusa's format, inlined by the planner
+            sql.push("clientele_ts(")
+                .push(alias)
+                .push(".")
+                .push(c.name)
+                .push(")");
+        }
+        (Dialect::Sqlite, ColKind::Bool) => {
+            let col = format!("{alias}.{}", c.name);
+            sql.push("CASE WHEN ")
+                .push(&col)
+                .push(" IS NULL THEN NULL WHEN ")
+                .push(&col)
+                .push(" THEN json('true') ELSE json('false') END");
+        }
+        (Dialect::Sqlite, ColKind::Json) => {
+            sql.push("json(").push(alias).push(".").push(c.name).push(")");
+        }
+    }
+}
 
-    let count_sql = count_sql(db.dialect(), resource, &conds);
-    let rows = async {
-        if params.limit > 0 {
-            let page = Some((params.limit, params.offset));
-            fetch_rows(db, resource, &params.selection, &conds, &params.order, page).await
-        } else {
-            Ok(Vec::new())
+/// A JSON object of the selected columns (in the order of `selection`) and relations of the row
+/// aliased `alias`; `depth` keeps the aliases of nested relation subqueries apart.
+fn write_json_object(sql: &mut Sql, alias: &str, selection: &Selection, depth: usize) {
+    sql.push(match sql.dialect {
+        Dialect::Sqlite => "json_object(",
+        Dialect::Postgres => "json_build_object(",
+    });
+    let mut first = true;
+    for c in &selection.columns {
+        if !first {
+            sql.push(", ");
+        }
+        first = false;
+        sql.push("'").push(c.name).push("', ");
+        write_json_value(sql, alias, c);
+    }
+    for (relation, sub) in &selection.relations {
+        if !first {
+            sql.push(", ");
+        }
+        first = false;
+        sql.push("'").push(relation.name).push("', ");
+        write_related_array(sql, alias, relation, sub, depth);
+    }
+    sql.push(")");
+}
+
+/// `json_group_array` / `json_agg` of `object ORDER BY ...`, `[]` when there are no rows.
+fn write_array_agg(sql: &mut Sql, object: impl FnOnce(&mut Sql), order: impl FnOnce(&mut Sql)) {
+    match sql.dialect {
+        Dialect::Sqlite => {
+            sql.push("json_group_array(");
+            object(sql);
+            order(sql);
+            sql.push(")");
+        }
+        Dialect::Postgres => {
+            sql.push("COALESCE(json_agg(");
+            object(sql);
+            order(sql);
+            sql.push("), '[]'::json)");
+        }
+    }
+}
+
+/// The related rows of the row aliased `owner`, as a JSON array ordered by id: a correlated
+/// subquery served by the relation's foreign-key index.
+fn write_related_array(sql: &mut Sql, owner: &str, relation: &Relation, sub: &Selection, depth: usize) {
+    let target = relation.target;
+    let r = format!("j{depth}");
+    // SQLite passes a subquery's value on as plain text: json() marks it as JSON again
+    if sql.dialect == Dialect::Sqlite {
+        sql.push("json(");
+    }
+    sql.push("(SELECT ");
+    write_array_agg(
+        sql,
+        |sql| write_json_object(sql, &r, sub, depth + 1),
+        |sql| {
+            sql.push(" ORDER BY ").push(&r).push(".id ASC");
+        },
+    );
+    sql.push(" FROM ");
+    let owner_col = match relation.join {
+        Join::HasMany { fk } => {
+            sql.push(target.table).push(" ").push(&r);
+            format!("{r}.{fk}")
+        }
+        Join::ManyToMany {
+            pivot,
+            self_fk,
+            other_fk,
+        } => {
+            let p = format!("p{depth}");
+            sql.push(pivot).push(" ").push(&p);
+            sql.push(" JOIN ").push(target.table).push(" ").push(&r);
+            sql.push(" ON ")
+                .push(&r)
+                .push(".id = ")
+                .push(&p)
+                .push(".")
+                .push(other_fk);
+            format!("{p}.{self_fk}")
         }
     };
-    // the page and the count are independent: run them at once, on two connections
-    let (rows, count) = tokio::try_join!(rows, db.fetch_i64(count_sql))?;
+    sql.push(" WHERE ");
+    if target.soft_delete {
+        sql.push(&r).push(".deleted_at IS NULL AND ");
+    }
+    sql.push(&owner_col).push(" = ").push(owner).push(".id)");
+    if sql.dialect == Dialect::Sqlite {
+        sql.push(")");
+    }
+}
+
+/// One statement for a whole list answer: the count and the page rendered as one JSON array by
+/// the database, so the server copies one text value instead of decoding every column of every
+/// row (and, on SQLite, hands one row across its worker thread instead of one per customer).
+/// The page subquery is `select_sql`, the count `count_sql`; the array is ordered again by the
+/// same keys because an aggregate's input order is otherwise not guaranteed.
+pub fn list_statement(dialect: Dialect, params: &ListParams, conds: &[Cond]) -> Result<Sql, StoreError> {
+    let resource = params.resource;
+    let columns = page_columns(resource, &params.selection, &params.order)?;
+    let mut sql = Sql::new(dialect);
+    sql.push("SELECT (");
+    write_count(&mut sql, resource, conds);
+    sql.push("), (SELECT ");
+    if dialect == Dialect::Postgres {
+        sql.push("CAST(");
+    }
+    write_array_agg(
+        &mut sql,
+        |sql| write_json_object(sql, "t", &params.selection, 0),
+        |sql| write_order(sql, &params.order),
+    );
+    if dialect == Dialect::Postgres {
+        sql.push(" AS TEXT)");
+    }
+    sql.push(" FROM (");
+    let page = Some((params.limit.max(0), params.offset));
+    write_select(&mut sql, resource, &columns, conds, &params.order, page);
+    sql.push(") t)");
+    Ok(sql)
+}
+
+/// Lists rows of `params.resource` matching its filters and `scope`, with the total count.
+pub async fn list(db: &Db, params: &ListParams, scope: &[Cond]) -> Result<Page, StoreError> {
+    let conds: Vec<Cond> = scope.iter().chain(params.conds.iter()).cloned().collect();
+    let sql = list_statement(db.dialect(), params, &conds)?;
+    let (count, rows) = db.fetch_count_and_text(sql).await?;
     Ok(Page { rows, count })
 }
 
-/// One row by id (not deleted), with the selected fields and relations.
-pub async fn get(
+/// One row by id (not deleted), with the selected fields and relations, as JSON text.
+pub async fn get_json(
     db: &Db,
     resource: &'static Resource,
     id: &str,
     selection: &Selection,
     scope: &[Cond],
-) -> Result<Option<Map<String, Value>>, StoreError> {
+) -> Result<Option<String>, StoreError> {
     let Some(id_col) = resource.column("id") else {
         return Ok(None);
     };
@@ -346,121 +519,37 @@ pub async fn get(
         value: Scalar::Text(id.to_string()),
     }];
     conds.extend(scope.iter().cloned());
-    let mut rows = fetch_rows(db, resource, selection, &conds, &[], Some((1, 0))).await?;
-    Ok(rows.pop())
-}
-
-async fn fetch_rows(
-    db: &Db,
-    resource: &'static Resource,
-    selection: &Selection,
-    conds: &[Cond],
-    order: &[OrderBy],
-    page: Option<(i64, i64)>,
-) -> Result<Vec<Map<String, Value>>, StoreError> {
-    let (sql, columns) = select_sql(db.dialect(), resource, selection, conds, order, page)?;
-    let kinds: Vec<ColKind> = columns.iter().map(|c| c.kind).collect();
-    let raw = db.fetch(sql, &kinds).await?;
-
-    let id_selected = selection.columns.iter().any(|c| c.name == "id");
-    let mut ids = Vec::with_capacity(raw.len());
-    let mut rows: Vec<Map<String, Value>> = Vec::with_capacity(raw.len());
-    for values in raw {
-        let mut values = values.into_iter();
-        let id = values.next().unwrap_or(Value::Null);
-        let mut map = Map::new();
-        let mut rest = columns.iter().skip(1).zip(values);
-        for c in &selection.columns {
-            if c.name == "id" {
-                map.insert("id".into(), id.clone());
-            } else if let Some((col, v)) = rest.next() {
-                map.insert(col.name.into(), v);
-            }
-        }
-        if !id_selected {
-            map.shift_remove("id");
-        }
-        ids.push(id.as_str().unwrap_or_default().to_string());
-        rows.push(map);
-    }
-
-    for (relation, sub) in &selection.relations {
-        let related = fetch_related(db, relation, sub, &ids).await?;
-        for (row, id) in rows.iter_mut().zip(&ids) {
-            let items = related
-                .iter()
-                .filter(|(owner, _)| owner == id)
-                .map(|(_, v)| Value::Object(v.clone()));
-            row.insert(relation.name.into(), Value::Array(items.collect()));
-        }
-    }
-    Ok(rows)
-}
-
-/// The selected columns of related rows for a page of owners, as (owner id, row) pairs.
-async fn fetch_related(
-    db: &Db,
-    relation: &crate::domain::resource::Relation,
-    sub: &Selection,
-    owners: &[String],
-) -> Result<Vec<(String, Map<String, Value>)>, StoreError> {
-    if owners.is_empty() {
-        return Ok(Vec::new());
-    }
-    let target = relation.target;
     let mut sql = db.sql();
     sql.push("SELECT ");
-    match relation.join {
-        Join::HasMany { fk } => sql.push("t.").push(fk),
-        Join::ManyToMany { self_fk, .. } => sql.push("p.").push(self_fk),
-    };
-    for c in &sub.columns {
-        sql.push(", t.").push(c.name);
+    if db.dialect() == Dialect::Postgres {
+        sql.push("CAST(");
     }
-    sql.push(" FROM ");
-    let owner_col = match relation.join {
-        Join::HasMany { fk } => {
-            sql.push(target.table).push(" t");
-            format!("t.{fk}")
-        }
-        Join::ManyToMany {
-            pivot,
-            self_fk,
-            other_fk,
-        } => {
-            sql.push(pivot)
-                .push(" p JOIN ")
-                .push(target.table)
-                .push(" t ON t.id = p.")
-                .push(other_fk);
-            format!("p.{self_fk}")
-        }
-    };
-    sql.push(" WHERE ");
-    if target.soft_delete {
-        sql.push("t.deleted_at IS NULL AND ");
+    write_json_object(&mut sql, "t", selection, 0);
+    if db.dialect() == Dialect::Postgres {
+        sql.push(" AS TEXT)");
     }
-    sql.push(&owner_col).push(" IN (");
-    sql.bind_list(owners.iter().map(|o| Param::Text(Some(o.clone()))));
-    sql.push(") ORDER BY t.id ASC");
-    let mut kinds = vec![ColKind::Text];
-    kinds.extend(sub.columns.iter().map(|c| c.kind));
-    let raw = db.fetch(sql, &kinds).await?;
-    Ok(raw
-        .into_iter()
-        .map(|values| {
-            let mut values = values.into_iter();
-            let owner = values
-                .next()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let map: Map<String, Value> = sub
-                .columns
-                .iter()
-                .map(|c| c.name.to_string())
-                .zip(values)
-                .collect();
-            (owner, map)
-        })
-        .collect())
+    sql.push(" FROM ").push(resource.table).push(" t");
+    write_where(&mut sql, resource, &conds);
+    sql.push(" LIMIT 1");
+    let row = db.fetch(sql, &[ColKind::Text]).await?.into_iter().next();
+    Ok(row.and_then(|r| r.into_iter().next()).and_then(|v| match v {
+        Value::String(s) => Some(s),
+        _ => None,
+    }))
+}
+
+/// One row by id as a JSON object, for handlers that add to it before answering.
+pub async fn get(
+    db: &Db,
+    resource: &'static Resource,
+    id: &str,
+    selection: &Selection,
+    scope: &[Cond],
+) -> Result<Option<Map<String, Value>>, StoreError> {
+    match get_json(db, resource, id, selection, scope).await? {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| StoreError::Other(format!("row JSON: {e}"))),
+    }
 }

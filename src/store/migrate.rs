@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0003_login_throttle.sql"),
         postgres: include_str!("../../migrations/postgres/0003_login_throttle.sql"),
     },
+    Migration {
+        version: 4,
+        name: "json_rendering",
+        sqlite: include_str!("../../migrations/sqlite/0004_json_rendering.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_json_rendering.sql"),
+    },
 ];
 
 /// An arbitrary constant naming Clientele's migration lock.

@@ -142,6 +142,14 @@ impl Db {
         }
     }
 
+    /// A `(count, text)` row: a list's count and its page rendered as JSON.
+    pub async fn fetch_count_and_text(&self, sql: Sql) -> Result<(i64, String), StoreError> {
+        match self {
+            Db::Sqlite(pool) => sqlite_count_and_text(pool, sql).await,
+            Db::Postgres(pool) => pg_count_and_text(pool, sql).await,
+        }
+    }
+
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
     /// writers never deadlock upgrading a read lock; on PostgreSQL it is READ COMMITTED.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
@@ -214,7 +222,7 @@ pub fn for_update(dialect: Dialect) -> &'static str {
 }
 
 macro_rules! backend_fns {
-    ($db:ty, $row:ty, $bind:ident, $decode:ident, $execute:ident, $fetch:ident, $i64:ident) => {
+    ($db:ty, $row:ty, $bind:ident, $decode:ident, $execute:ident, $fetch:ident, $i64:ident, $count_text:ident) => {
         async fn $execute<'e, E: sqlx::Executor<'e, Database = $db>>(
             e: E,
             sql: Sql,
@@ -254,6 +262,18 @@ macro_rules! backend_fns {
             }
             Ok(q.fetch_one(e).await?.try_get::<i64, _>(0)?)
         }
+
+        async fn $count_text<'e, E: sqlx::Executor<'e, Database = $db>>(
+            e: E,
+            sql: Sql,
+        ) -> Result<(i64, String), StoreError> {
+            let mut q = sqlx::query(AssertSqlSafe(sql.text));
+            for p in sql.params {
+                q = p.$bind(q);
+            }
+            let row = q.fetch_one(e).await?;
+            Ok((row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?))
+        }
     };
 }
 
@@ -264,7 +284,8 @@ backend_fns!(
     decode_sqlite,
     sqlite_execute,
     sqlite_fetch,
-    sqlite_i64
+    sqlite_i64,
+    sqlite_count_and_text
 );
 backend_fns!(
     sqlx::Postgres,
@@ -273,7 +294,8 @@ backend_fns!(
     decode_pg,
     pg_execute,
     pg_fetch,
-    pg_i64
+    pg_i64,
+    pg_count_and_text
 );
 
 fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Value) -> Value {

@@ -10,7 +10,7 @@ use crate::domain::resource::API_KEY;
 use crate::error::ApiError;
 use crate::http::actor::Actor;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok, list_response};
+use crate::http::{AppState, json_ok, list_page};
 use crate::store::api_keys::{self, Deleted, Revoked};
 use crate::store::{Db, list};
 
@@ -50,10 +50,19 @@ pub async fn list_keys(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    list_response(&state, &API_KEY, "api_keys", query.as_deref(), &[], |k| {
-        with_sales_channels(k, query.as_deref())
-    })
-    .await
+    let (params, page) = list_page(&state, &API_KEY, query.as_deref(), &[]).await?;
+    let rows: Vec<serde_json::Map<String, Value>> =
+        serde_json::from_str(&page.rows).map_err(ApiError::internal)?;
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|k| with_sales_channels(k, query.as_deref()))
+        .collect();
+    Ok(json_ok(&json!({
+        "api_keys": rows,
+        "count": page.count,
+        "offset": params.offset,
+        "limit": params.limit,
+    })))
 }
 
 /// `POST /admin/api-keys`: `{title, type}`. The response carries the token, this once.

@@ -12,7 +12,7 @@ use crate::domain::query::{CmpOp, Cond, Scalar, parse_selection};
 use crate::domain::resource::{ADDRESS, CUSTOMER};
 use crate::error::ApiError;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok, list_response};
+use crate::http::{AppState, json_ok, list_response, wrapped_json_ok};
 use crate::store::{addresses, list};
 
 /// Rows of this customer only.
@@ -35,15 +35,7 @@ pub async fn list_addresses(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    list_response(
-        &state,
-        &ADDRESS,
-        "addresses",
-        query.as_deref(),
-        &owned_by(&id),
-        serde_json::Value::Object,
-    )
-    .await
+    list_response(&state, &ADDRESS, "addresses", query.as_deref(), &owned_by(&id)).await
 }
 
 /// `POST /admin/customers/{id}/addresses`: returns the customer, as Medusa does.
@@ -67,10 +59,10 @@ pub async fn get_address(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let selection = parse_selection(&ADDRESS, query.as_deref())?;
-    let address = list::get(&state.db, &ADDRESS, &address_id, &selection, &owned_by(&id))
+    let address = list::get_json(&state.db, &ADDRESS, &address_id, &selection, &owned_by(&id))
         .await?
         .ok_or_else(|| address_not_found(&address_id))?;
-    Ok(json_ok(&json!({ "address": address })))
+    Ok(wrapped_json_ok("address", &address))
 }
 
 /// `POST /admin/customers/{id}/addresses/{address_id}`: returns the customer.

@@ -10,7 +10,7 @@ use crate::domain::resource::CUSTOMER_GROUP;
 use crate::error::ApiError;
 use crate::http::actor::Actor;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok, list_response};
+use crate::http::{AppState, json_ok, list_response, wrapped_json_ok};
 use crate::store::{Db, groups, list};
 
 fn not_found_get(id: &str) -> ApiError {
@@ -27,10 +27,10 @@ async fn group_response(
     selection: &Selection,
     missing: impl FnOnce() -> ApiError,
 ) -> Result<Response, ApiError> {
-    let group = list::get(db, &CUSTOMER_GROUP, id, selection, &[])
+    let group = list::get_json(db, &CUSTOMER_GROUP, id, selection, &[])
         .await?
         .ok_or_else(missing)?;
-    Ok(json_ok(&json!({ "customer_group": group })))
+    Ok(wrapped_json_ok("customer_group", &group))
 }
 
 /// `GET /admin/customer-groups`: `{customer_groups, count, offset, limit}`.
@@ -38,15 +38,7 @@ pub async fn list_groups(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    list_response(
-        &state,
-        &CUSTOMER_GROUP,
-        "customer_groups",
-        query.as_deref(),
-        &[],
-        serde_json::Value::Object,
-    )
-    .await
+    list_response(&state, &CUSTOMER_GROUP, "customer_groups", query.as_deref(), &[]).await
 }
 
 /// `POST /admin/customer-groups`: `{name, metadata?}`; a live group's name is a 400.

@@ -10,7 +10,7 @@ use crate::domain::resource::CUSTOMER;
 use crate::error::ApiError;
 use crate::http::actor::Actor;
 use crate::http::extract::Body;
-use crate::http::{AppState, json_ok, list_response};
+use crate::http::{AppState, json_ok, list_response, wrapped_json_ok};
 use crate::store::{Db, customers, list};
 
 /// The customer as the client asked to see it; `missing` is the 404 to answer when it is gone.
@@ -20,10 +20,10 @@ pub async fn customer_response(
     selection: &Selection,
     missing: impl FnOnce() -> ApiError,
 ) -> Result<Response, ApiError> {
-    let customer = list::get(db, &CUSTOMER, id, selection, &[])
+    let customer = list::get_json(db, &CUSTOMER, id, selection, &[])
         .await?
         .ok_or_else(missing)?;
-    Ok(json_ok(&json!({ "customer": customer })))
+    Ok(wrapped_json_ok("customer", &customer))
 }
 
 /// Medusa's 404 wording on GET (`Customer with id: X not found`).
@@ -43,15 +43,7 @@ pub async fn list_customers(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    list_response(
-        &state,
-        &CUSTOMER,
-        "customers",
-        query.as_deref(),
-        &[],
-        serde_json::Value::Object,
-    )
-    .await
+    list_response(&state, &CUSTOMER, "customers", query.as_deref(), &[]).await
 }
 
 /// `POST /admin/customers`: 200 `{customer}`. The body is validated before the query, as Medusa
