@@ -81,6 +81,12 @@ CLIENTELE_BIN="$root/target/release/clientele" clients/js/run.sh sqlite postgres
 # schemathesis over the served OpenAPI document: no 5xx, documented responses match, >= 2000 requests
 scripts/fuzz.sh sqlite postgres
 
+# the benchmark's quick mode (N=2000, both back-ends, 2 s per scenario) so that it cannot rot: every
+# scenario must answer 2xx with the expected count and match its raw-SQL floor; timings are printed,
+# never asserted
+BENCH_POSTGRES_URL=$TEST_POSTGRES_URL CLIENTELE_BIN="$root/target/release/clientele" \
+  BENCH_WORKDIR="$root/target/bench-work" bench/run.sh --quick --results "$root/target/bench-quick"
+
 # Medusa's recorded cases (all 149 steps: seed, auth, domain), replayed against `clientele serve`
 # on each back-end; every step must pass and the server must not panic.
 conformance="$root/../shared/conformance/check.sh"

@@ -47,7 +47,7 @@ const PG_LOCK_KEY: i64 = 0x636c_6965_6e74;
 pub async fn run(db: &Db) -> Result<usize, StoreError> {
     let mut applied = 0;
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             let mut conn = pool.acquire().await?;
             sqlx::raw_sql("CREATE TABLE IF NOT EXISTS clientele_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
                 .execute(&mut *conn)

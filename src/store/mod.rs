@@ -55,9 +55,15 @@ impl StoreError {
 /// A connection pool to one of the two back-ends.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteGate),
     Postgres(PgPool),
 }
+
+/// SQLite takes one writer at a time. Left to SQLite, concurrent writers wait in its busy handler,
+/// which sleeps in growing steps (up to 100 ms) and so gives bursts of creates a p99 near a second;
+/// queueing this process's writers on an async mutex hands the lock over as soon as it is free.
+/// Other processes sharing the file still wait in the busy handler.
+pub type WriteGate = std::sync::Arc<tokio::sync::Mutex<()>>;
 
 impl Db {
     /// Connects to `sqlite://PATH` (created if missing, WAL) or `postgres://...`.
@@ -73,7 +79,7 @@ impl Db {
                 .max_connections(8)
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, WriteGate::default()))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -94,7 +100,7 @@ impl Db {
     /// PostgreSQL's autovacuum does this by itself). Without them SQLite may walk the whole id index
     /// for a narrow `created_at` range instead of using its index.
     pub async fn optimize(&self) -> Result<(), StoreError> {
-        if let Db::Sqlite(pool) = self {
+        if let Db::Sqlite(pool, _) = self {
             sqlx::raw_sql("PRAGMA optimize=0x10002").execute(pool).await?;
         }
         Ok(())
@@ -102,7 +108,7 @@ impl Db {
 
     pub fn dialect(&self) -> Dialect {
         match self {
-            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Sqlite(..) => Dialect::Sqlite,
             Db::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -113,15 +119,18 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }
 
-    /// Runs a statement; returns the number of rows it touched.
+    /// Runs a writing statement; returns the number of rows it touched.
     pub async fn execute(&self, sql: Sql) -> Result<u64, StoreError> {
         match self {
-            Db::Sqlite(pool) => sqlite_execute(pool, sql).await,
+            Db::Sqlite(pool, gate) => {
+                let _writer = gate.lock().await;
+                sqlite_execute(pool, sql).await
+            }
             Db::Postgres(pool) => pg_execute(pool, sql).await,
         }
     }
@@ -129,7 +138,7 @@ impl Db {
     /// Runs a query and decodes each row's columns by their kinds into JSON values.
     pub async fn fetch(&self, sql: Sql, kinds: &[ColKind]) -> Result<Vec<Vec<Value>>, StoreError> {
         match self {
-            Db::Sqlite(pool) => sqlite_fetch(pool, sql, kinds).await,
+            Db::Sqlite(pool, _) => sqlite_fetch(pool, sql, kinds).await,
             Db::Postgres(pool) => pg_fetch(pool, sql, kinds).await,
         }
     }
@@ -137,7 +146,7 @@ impl Db {
     /// A single integer (`SELECT COUNT(*) ...`).
     pub async fn fetch_i64(&self, sql: Sql) -> Result<i64, StoreError> {
         match self {
-            Db::Sqlite(pool) => sqlite_i64(pool, sql).await,
+            Db::Sqlite(pool, _) => sqlite_i64(pool, sql).await,
             Db::Postgres(pool) => pg_i64(pool, sql).await,
         }
     }
@@ -145,7 +154,7 @@ impl Db {
     /// A `(count, text)` row: a list's count and its page rendered as JSON.
     pub async fn fetch_count_and_text(&self, sql: Sql) -> Result<(i64, String), StoreError> {
         match self {
-            Db::Sqlite(pool) => sqlite_count_and_text(pool, sql).await,
+            Db::Sqlite(pool, _) => sqlite_count_and_text(pool, sql).await,
             Db::Postgres(pool) => pg_count_and_text(pool, sql).await,
         }
     }
@@ -154,7 +163,10 @@ impl Db {
     /// writers never deadlock upgrading a read lock; on PostgreSQL it is READ COMMITTED.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, gate) => {
+                let writer = gate.clone().lock_owned().await;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, writer)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -178,35 +190,36 @@ where
 /// A transaction on either back-end: every multi-row write goes through one, so that a failure
 /// anywhere leaves nothing written.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// Holds the process's SQLite write gate until committed or dropped.
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, tokio::sync::OwnedMutexGuard<()>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl Tx {
     pub fn sql(&self) -> Sql {
         Sql::new(match self {
-            Tx::Sqlite(_) => Dialect::Sqlite,
+            Tx::Sqlite(..) => Dialect::Sqlite,
             Tx::Postgres(_) => Dialect::Postgres,
         })
     }
 
     pub async fn execute(&mut self, sql: Sql) -> Result<u64, StoreError> {
         match self {
-            Tx::Sqlite(tx) => sqlite_execute(&mut **tx, sql).await,
+            Tx::Sqlite(tx, _) => sqlite_execute(&mut **tx, sql).await,
             Tx::Postgres(tx) => pg_execute(&mut **tx, sql).await,
         }
     }
 
     pub async fn fetch(&mut self, sql: Sql, kinds: &[ColKind]) -> Result<Vec<Vec<Value>>, StoreError> {
         match self {
-            Tx::Sqlite(tx) => sqlite_fetch(&mut **tx, sql, kinds).await,
+            Tx::Sqlite(tx, _) => sqlite_fetch(&mut **tx, sql, kinds).await,
             Tx::Postgres(tx) => pg_fetch(&mut **tx, sql, kinds).await,
         }
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _writer) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
