@@ -646,7 +646,10 @@ def floor_postgres(db, sc, stmts, conns, duration, workdir, nonce):
                os.path.join(tmp, "log"), "-d", db.url]
         for k, v in defs.items():
             cmd += ["-D", f"{k}={v}"]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 120, cwd=tmp)
+        # the session settings the server's connections use (src/store/mod.rs: generic plans)
+        env = dict(os.environ, PGOPTIONS="-c plan_cache_mode=force_generic_plan")
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 120, cwd=tmp,
+                           env=env)
         m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", p.stdout)
         if p.returncode != 0 or not m:
             raise Failure(f"pgbench failed for {sc['name']} ({p.returncode}): {p.stderr[-800:]}")

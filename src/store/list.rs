@@ -212,7 +212,7 @@ fn write_where(sql: &mut Sql, resource: &Resource, conds: &[Cond]) {
 
 /// `ORDER BY` with Medusa's NULL placement (last ascending, first descending) and `id` as the
 /// tie-breaker, in the direction of the last key, so pages never overlap.
-fn write_order(sql: &mut Sql, order: &[OrderBy]) {
+fn write_order(sql: &mut Sql, order: &[OrderBy], alias: &str) {
     sql.push(" ORDER BY ");
     let mut last_desc = false;
     for o in order {
@@ -221,20 +221,22 @@ fn write_order(sql: &mut Sql, order: &[OrderBy]) {
             match sql.dialect {
                 // served by indexes on ((col IS NULL), col, id)
                 Dialect::Sqlite => {
-                    sql.push("(t.")
+                    sql.push("(")
+                        .push(alias)
+                        .push(".")
                         .push(o.column.name)
                         .push(" IS NULL)")
                         .push(dir)
                         .push(", ");
-                    sql.push("t.").push(o.column.name).push(dir);
+                    sql.push(alias).push(".").push(o.column.name).push(dir);
                 }
                 Dialect::Postgres => {
-                    sql.push("t.").push(o.column.name).push(dir);
+                    sql.push(alias).push(".").push(o.column.name).push(dir);
                     sql.push(if o.desc { " NULLS FIRST" } else { " NULLS LAST" });
                 }
             }
         } else {
-            sql.push("t.").push(o.column.name).push(dir);
+            sql.push(alias).push(".").push(o.column.name).push(dir);
         }
         sql.push(", ");
         last_desc = o.desc;
@@ -242,7 +244,9 @@ fn write_order(sql: &mut Sql, order: &[OrderBy]) {
     if order.iter().any(|o| o.column.name == "id") {
         sql.text.truncate(sql.text.len() - 2);
     } else {
-        sql.push("t.id").push(if last_desc { " DESC" } else { " ASC" });
+        sql.push(alias)
+            .push(".id")
+            .push(if last_desc { " DESC" } else { " ASC" });
     }
 }
 
@@ -291,6 +295,14 @@ fn write_select(
     order: &[OrderBy],
     page: Option<(i64, i64)>,
 ) {
+    write_select_from(sql, resource.table, columns);
+    write_where(sql, resource, conds);
+    write_order(sql, order, "t");
+    write_page(sql, page);
+}
+
+/// `SELECT t.a, t.b FROM table t`
+fn write_select_from(sql: &mut Sql, table: &str, columns: &[&'static Column]) {
     sql.push("SELECT ");
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
@@ -298,9 +310,10 @@ fn write_select(
         }
         sql.push("t.").push(c.name);
     }
-    sql.push(" FROM ").push(resource.table).push(" t");
-    write_where(sql, resource, conds);
-    write_order(sql, order);
+    sql.push(" FROM ").push(table).push(" t");
+}
+
+fn write_page(sql: &mut Sql, page: Option<(i64, i64)>) {
     if let Some((limit, offset)) = page {
         sql.push(" LIMIT ")
             .bind(Param::Int(limit))
@@ -469,12 +482,28 @@ fn write_related_array(sql: &mut Sql, owner: &str, relation: &Relation, sub: &Se
 /// row (and, on SQLite, hands one row across its worker thread instead of one per customer).
 /// The page subquery is `select_sql`, the count `count_sql`; the array is ordered again by the
 /// same keys because an aggregate's input order is otherwise not guaranteed.
+///
+/// With a `q` search the matching ids (and ordering keys) are found once, in a materialized `m`,
+/// and both the count and the page read them from there: the trigram search is the costly part,
+/// and the page then sorts only those keys and reads its rows' columns by id.
 pub fn list_statement(dialect: Dialect, params: &ListParams, conds: &[Cond]) -> Result<Sql, StoreError> {
     let resource = params.resource;
     let columns = page_columns(resource, &params.selection, &params.order)?;
+    let search = conds.iter().any(|c| matches!(c, Cond::Search(_)));
     let mut sql = Sql::new(dialect);
+    if search {
+        let keys = page_columns(resource, &Selection::default(), &params.order)?;
+        sql.push("WITH m AS MATERIALIZED (");
+        write_select_from(&mut sql, resource.table, &keys);
+        write_where(&mut sql, resource, conds);
+        sql.push(") ");
+    }
     sql.push("SELECT (");
-    write_count(&mut sql, resource, conds);
+    if search {
+        sql.push("SELECT COUNT(*) FROM m");
+    } else {
+        write_count(&mut sql, resource, conds);
+    }
     sql.push("), (SELECT ");
     if dialect == Dialect::Postgres {
         sql.push("CAST(");
@@ -482,14 +511,22 @@ pub fn list_statement(dialect: Dialect, params: &ListParams, conds: &[Cond]) -> 
     write_array_agg(
         &mut sql,
         |sql| write_json_object(sql, "t", &params.selection, 0),
-        |sql| write_order(sql, &params.order),
+        |sql| write_order(sql, &params.order, "t"),
     );
     if dialect == Dialect::Postgres {
         sql.push(" AS TEXT)");
     }
     sql.push(" FROM (");
     let page = Some((params.limit.max(0), params.offset));
-    write_select(&mut sql, resource, &columns, conds, &params.order, page);
+    if search {
+        write_select_from(&mut sql, resource.table, &columns);
+        sql.push(" WHERE t.id IN (SELECT m.id FROM m");
+        write_order(&mut sql, &params.order, "m");
+        write_page(&mut sql, page);
+        sql.push(")");
+    } else {
+        write_select(&mut sql, resource, &columns, conds, &params.order, page);
+    }
     sql.push(") t)");
     Ok(sql)
 }
